@@ -1,0 +1,3 @@
+from taskviz.cli import main
+
+raise SystemExit(main())

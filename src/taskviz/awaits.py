@@ -1,0 +1,188 @@
+"""Where a suspended task stopped, and what it is waiting for.
+
+A task's own frame is only the outermost link: ``await fetch()`` suspends inside
+``fetch``, which may suspend inside ``asyncio.sleep``. Following ``cr_await`` down the
+chain finds the innermost frame that belongs to the user (the line to show) and the
+first library call below it (what is awaited, in words a learner knows).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sysconfig
+import types
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import taskviz
+
+from .record import EventRecord
+
+PACKAGE_DIR = str(Path(taskviz.__file__).resolve().parent) + os.sep
+
+
+def _library_prefixes() -> tuple[str, ...]:
+    paths = sysconfig.get_paths()
+    roots = {paths[key] for key in ("stdlib", "platstdlib", "purelib", "platlib") if key in paths}
+    return tuple(sorted({str(Path(root).resolve()) + os.sep for root in roots} | {PACKAGE_DIR}))
+
+
+_LIBRARY = _library_prefixes()
+_USER_INSIDE_LIBRARY = (PACKAGE_DIR + "scenarios" + os.sep,)
+
+
+def is_user_file(filename: str) -> bool:
+    """User code is what a learner wrote or reads: scenarios and scripts, not libraries."""
+    if filename.startswith("<"):
+        return False
+    path = os.path.realpath(filename)
+    if path.startswith(_USER_INSIDE_LIBRARY):
+        return True
+    return not path.startswith(_LIBRARY)
+
+
+def display_path(filename: str) -> str:
+    """Short, stable path for a user file: ``scenarios/basic.py`` or relative to cwd."""
+    path = Path(os.path.realpath(filename))
+    if path.parent.name == "scenarios":
+        return f"scenarios/{path.name}"
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+# asyncio calls whose suspension a learner should read by name; "join" ones wait on
+# other tasks, so their time is not counted as the program's own waiting.
+_ASYNCIO_LABELS: dict[str, tuple[str, bool]] = {
+    "Queue.get": ("Queue.get", False),
+    "Queue.put": ("Queue.put", False),
+    "Queue.join": ("Queue.join", False),
+    "Lock.acquire": ("Lock.acquire", False),
+    "Event.wait": ("Event.wait", False),
+    "Condition.wait": ("Condition.wait", False),
+    "Condition.wait_for": ("Condition.wait_for", False),
+    "Semaphore.acquire": ("Semaphore.acquire", False),
+    "Barrier.wait": ("Barrier.wait", False),
+    "to_thread": ("to_thread (executor)", False),
+    "StreamReader._wait_for_data": ("socket read", False),
+    "StreamWriter.drain": ("socket write", False),
+    "FlowControlMixin._drain_helper": ("socket write", False),
+    "BaseSelectorEventLoop.sock_recv": ("socket read", False),
+    "BaseSelectorEventLoop.sock_recv_into": ("socket read", False),
+    "BaseSelectorEventLoop.sock_sendall": ("socket write", False),
+    "BaseSelectorEventLoop.sock_connect": ("socket connect", False),
+    "BaseSelectorEventLoop.sock_accept": ("socket accept", False),
+    "BaseEventLoop.create_connection": ("socket connect", False),
+    "BaseEventLoop.getaddrinfo": ("getaddrinfo (executor)", False),
+    "BaseEventLoop.run_in_executor": ("executor", False),
+    "open_connection": ("socket connect", False),
+    "wait_for": ("wait_for", True),
+    "wait": ("asyncio.wait", True),
+    "_wait_for_one": ("as_completed", True),
+    "as_completed.<locals>._wait_for_one": ("as_completed", True),
+    "TaskGroup.__aexit__": ("TaskGroup", True),
+    "TaskGroup._aexit": ("TaskGroup", True),
+    "Server.serve_forever": ("serve_forever", False),
+    "BaseEventLoop.shutdown_default_executor": ("executor shutdown", False),
+}
+
+_ASYNCIO_DIR = str(Path(asyncio.__file__).resolve().parent) + os.sep
+
+
+class Suspension(NamedTuple):
+    label: int  # string id of what is awaited
+    location: int  # string id of the file:line the task is suspended on
+    deadline: float | None  # loop time a sleep will end, when that is known
+
+
+class AwaitDescriber:
+    """Turns a suspended coroutine chain into record string ids, caching what repeats."""
+
+    def __init__(self, record: EventRecord) -> None:
+        self._record = record
+        self._user_code: dict[types.CodeType, bool] = {}
+        self._locations: dict[tuple[types.CodeType, int], int] = {}
+        self._code_labels: dict[types.CodeType, tuple[int, bool] | None] = {}
+
+    def is_user_code(self, code: types.CodeType) -> bool:
+        known = self._user_code.get(code)
+        if known is None:
+            known = self._user_code[code] = is_user_file(code.co_filename)
+        return known
+
+    def location_of(self, code: types.CodeType, line: int | None) -> int:
+        key = (code, line or code.co_firstlineno)
+        sid = self._locations.get(key)
+        if sid is None:
+            text = f"{display_path(code.co_filename)}:{key[1]}"
+            sid = self._locations[key] = self._record.intern(text)
+        return sid
+
+    def describe(self, coro: Any, awaited: Any) -> Suspension:
+        """Label and line for a task whose step just yielded ``awaited``."""
+        user: types.FrameType | None = None
+        api: types.FrameType | None = None
+        link = coro
+        while link is not None:
+            if type(link) is types.CoroutineType:
+                frame, nxt = link.cr_frame, link.cr_await
+            elif type(link) is types.GeneratorType:
+                frame, nxt = link.gi_frame, link.gi_yieldfrom
+            else:
+                break
+            if frame is None:
+                break
+            if self.is_user_code(frame.f_code):
+                user, api = frame, None
+            elif api is None:
+                api = frame
+            link = nxt
+        location = self.location_of(user.f_code, user.f_lineno) if user is not None else 0
+        if api is not None:
+            label, deadline = self._api_label(api)
+        else:
+            label, deadline = self._future_label(awaited), None
+        return Suspension(label, location, deadline)
+
+    def _api_label(self, frame: types.FrameType) -> tuple[int, float | None]:
+        code = frame.f_code
+        record = self._record
+        if code.co_name == "sleep" and code.co_filename.startswith(_ASYNCIO_DIR):
+            local = frame.f_locals
+            handle = local.get("h")
+            deadline = handle.when() if handle is not None else None
+            return record.intern(f"sleep {local.get('delay', 0):g}s"), deadline
+        cached = self._code_labels.get(code)
+        if cached is None:
+            qualname = code.co_qualname
+            known = _ASYNCIO_LABELS.get(qualname) if code.co_filename.startswith(_ASYNCIO_DIR) else None
+            if known is not None:
+                text, join = known
+            else:
+                module = Path(code.co_filename).stem
+                text, join = f"{module}: {qualname}", False
+            sid = record.intern(text)
+            if join:
+                record.join_labels.add(sid)
+            cached = self._code_labels[code] = (sid, join)
+        return cached[0], None
+
+    def _future_label(self, awaited: Any) -> int:
+        record = self._record
+        if isinstance(awaited, asyncio.Task):
+            sid = record.intern(f"task {awaited.get_name()}")
+            record.join_labels.add(sid)
+            return sid
+        kind = type(awaited).__name__
+        if kind == "_GatheringFuture":
+            sid = record.intern(f"gather ({len(getattr(awaited, '_children', ()))})")
+            record.join_labels.add(sid)
+            return sid
+        callbacks = getattr(awaited, "_callbacks", None) or ()
+        if any(getattr(cb[0] if isinstance(cb, tuple) else cb, "__name__", "") == "_call_check_cancel" for cb in callbacks):
+            return record.intern("executor")
+        if awaited is None:
+            return record.intern("yield")
+        return record.intern("future")

@@ -1,0 +1,117 @@
+"""The ``taskviz`` command: list scenarios, run one headless, or open the app."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import shutil
+import sys
+from collections.abc import Sequence
+
+from . import __version__
+from .catalog import DEFAULT_SCENARIO, ScenarioError, all_scenarios, find
+from .runner import run_headless
+from .summary import run_summary
+from .textchart import render
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="taskviz", description="See asyncio's cooperative multitasking happen.")
+    parser.add_argument("--version", action="version", version=f"taskviz {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    commands.add_parser("list", help="every scenario: name, title, one line")
+
+    run = commands.add_parser("run", help="run a scenario (in the app, or --headless)")
+    run.add_argument("scenario", nargs="?", default=DEFAULT_SCENARIO, help="a scenario name or a path to a .py file")
+    run.add_argument("--headless", action="store_true", help="no app: print a text timeline and a summary")
+    run.add_argument("--json", metavar="FILE", help="also write the machine-readable summary ('-' for stdout)")
+    run.add_argument("--virtual-time", action="store_true",
+                     help="run on a virtual clock: waits take no real time, timings are identical every run")
+    run.add_argument("--rows", type=int, default=40, help="most task rows in the text timeline (default 40)")
+    run.add_argument("--width", type=int, default=None, help="width of the text timeline (default: terminal)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "list":
+            return _list()
+        if args.command == "run" and (args.headless or args.json):
+            return _run_headless(args)
+        scenario = find(args.scenario).name if args.command == "run" else None
+        return _open_app(scenario, getattr(args, "virtual_time", False))
+    except ScenarioError as exc:
+        print(f"taskviz: {exc}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        sys.stderr.close()
+        return 0
+
+
+def _list() -> int:
+    scenarios = all_scenarios()
+    width = max(len(s.name) for s in scenarios)
+    for scenario in scenarios:
+        tags = f"  [{', '.join(scenario.tags)}]" if scenario.tags else ""
+        print(f"{scenario.name:<{width}}  {scenario.title}{tags}")
+        if scenario.summary:
+            print(f"{'':<{width}}  {_one_line(scenario.summary)}")
+    return 0
+
+
+def _one_line(text: str, limit: int = 100) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _run_headless(args: argparse.Namespace) -> int:
+    scenario = find(args.scenario)
+    to_stdout = args.json == "-"
+    # With the JSON on stdout, what the scenario prints goes to stderr so stdout stays parseable.
+    with contextlib.redirect_stdout(sys.stderr) if to_stdout else contextlib.nullcontext():
+        finished = run_headless(scenario, virtual_time=args.virtual_time)
+    out = sys.stderr if to_stdout else sys.stdout
+    if not to_stdout or args.headless:
+        width = args.width or (shutil.get_terminal_size((100, 24)).columns if out.isatty() else 100)
+        color = out.isatty() and "NO_COLOR" not in os.environ
+        print(
+            render(
+                finished.model,
+                title=f"{scenario.name} — {scenario.title}",
+                wall_ns=finished.run.wall_ns,
+                gain=finished.gain,
+                width=width,
+                max_rows=args.rows,
+                color=color,
+            ),
+            file=out,
+        )
+        root = finished.record.tasks[0] if finished.record.tasks else None
+        if root is not None and root.exception:
+            print(f"main() ended with {root.exception}", file=out)
+    if args.json:
+        data = json.dumps(run_summary(scenario.name, finished.model, finished.run.wall_ns), indent=2)
+        if to_stdout:
+            print(data)
+        else:
+            try:
+                with open(args.json, "w", encoding="utf-8") as fh:
+                    fh.write(data + "\n")
+            except OSError as exc:
+                raise ScenarioError(f"cannot write {args.json}: {exc.strerror}") from None
+    if finished.interrupted:
+        return 130
+    return 1 if finished.failed else 0
+
+
+def _open_app(scenario: str | None, virtual_time: bool) -> int:
+    try:
+        from .app import TaskvizApp
+    except ImportError:
+        print("taskviz: the app is not there yet; use 'taskviz run NAME --headless'", file=sys.stderr)
+        return 2
+    TaskvizApp(scenario=scenario or DEFAULT_SCENARIO, autorun=scenario is not None, virtual_time=virtual_time).run()
+    return 0

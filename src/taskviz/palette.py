@@ -1,0 +1,45 @@
+"""How each state looks, everywhere: a glyph (so it reads in monochrome) and a colour."""
+
+from __future__ import annotations
+
+from .timeline import State
+
+GLYPHS: dict[State, str] = {
+    State.NONE: " ",
+    State.PENDING: "·",
+    State.AWAITING: "─",
+    State.READY: "░",
+    State.RUNNING: "█",
+    State.DONE: "✓",
+    State.FAILED: "✗",
+    State.CANCELLED: "⊘",
+}
+
+COLORS: dict[State, str] = {
+    State.NONE: "#000000",
+    State.PENDING: "#9e9e9e",
+    State.AWAITING: "#5f9fff",
+    State.READY: "#ffb000",
+    State.RUNNING: "#3ddc84",
+    State.DONE: "#3ddc84",
+    State.FAILED: "#ff5f5f",
+    State.CANCELLED: "#d787ff",
+}
+
+NAMES: dict[State, str] = {
+    State.PENDING: "pending",
+    State.AWAITING: "awaiting",
+    State.READY: "ready",
+    State.RUNNING: "running",
+    State.DONE: "done",
+    State.FAILED: "failed",
+    State.CANCELLED: "cancelled",
+}
+
+LOOP_BUSY = "▆"
+LOOP_BLOCKED = "█"
+LOOP_IDLE = " "
+LOOP_BUSY_COLOR = "#3ddc84"
+LOOP_BLOCKED_COLOR = "#ff5f5f"
+
+LEGEND_ORDER = (State.RUNNING, State.READY, State.AWAITING, State.PENDING, State.DONE, State.FAILED, State.CANCELLED)

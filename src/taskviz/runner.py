@@ -1,0 +1,77 @@
+"""Running a scenario headless: a fresh loop, the tracer on it, and the record it leaves."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
+from typing import Any
+
+import looptime
+
+from .catalog import Scenario, ScenarioError, load_main
+from .record import EventRecord, Outcome
+from .summary import Gain, gain
+from .timeline import TimelineModel
+from .tracing import Run
+
+
+@dataclass
+class Finished:
+    """A completed run, with the model built from its record."""
+
+    scenario: Scenario
+    run: Run
+    model: TimelineModel
+    interrupted: bool = False
+
+    @property
+    def record(self) -> EventRecord:
+        return self.run.record
+
+    @property
+    def failed(self) -> bool:
+        root = self.record.tasks[0] if self.record.tasks else None
+        return self.interrupted or root is None or root.outcome is not Outcome.OK
+
+    @property
+    def gain(self) -> Gain:
+        return gain(self.model, self.run.wall_ns)
+
+
+def main_coroutine(main: Callable[[], Any]) -> Coroutine[Any, Any, Any]:
+    """Call the scenario's ``main``; it must give a coroutine."""
+    coro = main()
+    if not asyncio.iscoroutine(coro):
+        raise ScenarioError(f"main() returned {type(coro).__name__}, not a coroutine: define it with 'async def'")
+    return coro
+
+
+def run_headless(scenario: Scenario, *, virtual_time: bool = False) -> Finished:
+    """Run ``scenario`` to the end on its own loop, as ``asyncio.run`` would.
+
+    With ``virtual_time`` the loop's clock jumps over idle waits (looptime): sleeps take
+    no real time, yet every timestamp reads as if they had, identically on every run.
+    """
+    main = load_main(scenario)
+    holder: list[Run] = []
+
+    async def drive() -> None:
+        run = Run.start(main_coroutine(main))
+        holder.append(run)
+        await run.wait()
+
+    factory = (lambda: looptime.new_event_loop(start=0)) if virtual_time else None
+    interrupted = False
+    try:
+        with asyncio.Runner(loop_factory=factory) as runner:
+            runner.run(drive())
+    except KeyboardInterrupt:
+        interrupted = True
+    if not holder:
+        raise ScenarioError(f"{scenario.name} did not start")
+    run = holder[0]
+    run.close()
+    model = TimelineModel(run.record, run.started_ns)
+    model.update()
+    return Finished(scenario, run, model, interrupted)

@@ -1,0 +1,107 @@
+"""The headless timeline: one text row per task, a time axis, a loop lane and a summary."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from . import palette
+from .axis import format_duration, ticks
+from .summary import Gain
+from .timeline import BLOCK_NS, State, TimelineModel, Track
+
+LABEL_WIDTH = 24
+
+
+def task_label(track: Track) -> str:
+    """The name a person recognises: a name the program gave, else its coroutine."""
+    info = track.info
+    named = info.name and not info.name.startswith("Task-")
+    return f"{info.coro} ({info.name})" if named else info.coro
+
+
+def _color(text: str, hex_color: str, enabled: bool) -> str:
+    if not enabled or not text.strip():
+        return text
+    r, g, b = (int(hex_color[i : i + 2], 16) for i in (1, 3, 5))
+    return f"\x1b[38;2;{r};{g};{b}m{text}\x1b[0m"
+
+
+def _row(cells: bytearray, color: bool) -> str:
+    out: list[str] = []
+    run_state, run_len = -1, 0
+    for value in bytes(cells) + b"\xff":
+        if value == run_state:
+            run_len += 1
+            continue
+        if run_len:
+            state = State(run_state)
+            out.append(_color(palette.GLYPHS[state] * run_len, palette.COLORS[state], color))
+        run_state, run_len = value, 1
+    return "".join(out)
+
+
+def render(model: TimelineModel, *, title: str, wall_ns: int, gain: Gain, width: int = 100,
+           max_rows: int = 40, color: bool = False) -> str:
+    """The whole text timeline; rows past ``max_rows`` are counted by coroutine instead."""
+    chart_width = max(20, width - LABEL_WIDTH - 1)
+    span = max(model.end_ns, wall_ns, 1)
+    dt = max(1, -(-span // (chart_width - 1)))
+    lines = [title, ""]
+
+    axis = [" "] * chart_width
+    marks = [" "] * chart_width
+    for cell, _, label in ticks(0, dt, chart_width, min_gap=max(8, len(format_duration(span)) + 2)):
+        marks[cell] = "┬"
+        for i, ch in enumerate(label):
+            if cell + i < chart_width:
+                axis[cell + i] = ch
+    lines.append(" " * LABEL_WIDTH + " " + "".join(axis).rstrip())
+    lines.append(" " * LABEL_WIDTH + " " + "".join(marks).rstrip())
+
+    loop_cells = model.loop_cells(0, dt, chart_width)
+    lane = []
+    for value in loop_cells:
+        if value == -1:
+            lane.append(palette.LOOP_IDLE)
+        elif value < 0:
+            lane.append(_color(palette.LOOP_BLOCKED, palette.LOOP_BLOCKED_COLOR, color))
+        else:
+            lane.append(_color(palette.LOOP_BUSY, palette.LOOP_BUSY_COLOR, color))
+    lines.append(f"{'event loop':<{LABEL_WIDTH}} " + "".join(lane).rstrip())
+
+    order = model.order()
+    for tid in order[:max_rows]:
+        track = model.tracks[tid]
+        label = ("  " * min(track.depth, 6) + task_label(track))[:LABEL_WIDTH]
+        lines.append(f"{label:<{LABEL_WIDTH}} " + _row(model.cells(tid, 0, dt, chart_width), color).rstrip())
+    hidden = order[max_rows:]
+    if hidden:
+        by_coro = Counter(model.tracks[tid].info.coro for tid in hidden)
+        parts = ", ".join(f"{n:,} × {coro}" for coro, n in by_coro.most_common(4))
+        more = "" if len(by_coro) <= 4 else f", {len(by_coro) - 4} more kinds"
+        lines.append(f"… {len(hidden):,} more tasks not shown ({parts}{more})")
+
+    legend = "  ".join(
+        _color(palette.GLYPHS[state], palette.COLORS[state], color) + " " + palette.NAMES[state]
+        for state in palette.LEGEND_ORDER
+    )
+    lines += ["", legend + f"   event loop: {palette.LOOP_BUSY} busy  {palette.LOOP_BLOCKED} blocked", ""]
+    lines += summary_lines(model, wall_ns, gain)
+    return "\n".join(lines)
+
+
+def summary_lines(model: TimelineModel, wall_ns: int, gain: Gain) -> list[str]:
+    outcomes = Counter(track.state for track in model.tracks)
+    parts = ", ".join(f"{outcomes[s]} {palette.NAMES[s]}" for s in (State.DONE, State.FAILED, State.CANCELLED) if outcomes[s])
+    lines = [
+        f"wall time       {format_duration(wall_ns)}",
+        f"waiting         {gain}",
+        f"tasks           {len(model.tracks):,}" + (f" ({parts})" if parts else ""),
+        f"loop busy       {format_duration(model.busy_ns)} in {len(model.step_starts):,} steps",
+    ]
+    if model.longest_step >= 0:
+        step = model.step(model.longest_step)
+        lines.append(f"longest step    {format_duration(step.end_ns - step.start_ns)} at {model.step_where(model.longest_step)}")
+    if model.blocks:
+        lines.append(f"loop blocked    {len(model.blocks)} step(s) of {format_duration(BLOCK_NS)} or more held every other task")
+    return lines

@@ -1,0 +1,335 @@
+"""The timeline model: per-task state intervals derived from the event record.
+
+It reads the record incrementally (only events added since the last ``update``), keeps
+one compact track of state changes per task plus the loop's steps, and answers the
+questions a frame or a summary asks: a task's state at an instant, its intervals in a
+window, or a whole row of cells for a given zoom.
+"""
+
+from __future__ import annotations
+
+from array import array
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass, field
+from enum import IntEnum
+
+from .record import KIND_BITS, KIND_MASK, LOCATION_MASK, EventRecord, Kind, Outcome, TaskInfo
+
+NS = 1_000_000_000
+BLOCK_NS = 20_000_000  # a step this long holds up everything else noticeably
+
+
+class State(IntEnum):
+    NONE = 0  # not created yet, or after the finishing instant
+    PENDING = 1
+    AWAITING = 2
+    READY = 3
+    RUNNING = 4
+    DONE = 5
+    FAILED = 6
+    CANCELLED = 7
+
+    @property
+    def finished(self) -> bool:
+        return self >= State.DONE
+
+
+# Which state a cell shows when several happened inside it: the finishing instant
+# first, then the brief but telling ones (a 50 µs step must not vanish at low zoom).
+_PRIORITY = bytes([0, 1, 2, 4, 5, 7, 7, 7])
+_OUTCOME_STATE = {Outcome.OK: State.DONE, Outcome.FAILED: State.FAILED, Outcome.CANCELLED: State.CANCELLED}
+
+
+@dataclass(slots=True)
+class Track:
+    """One task's history and running totals, in ns since the run started."""
+
+    info: TaskInfo
+    times: array = field(default_factory=lambda: array("q"))
+    states: array = field(default_factory=lambda: array("b"))
+    depth: int = 0
+    steps: int = 0
+    running_ns: int = 0
+    awaiting_ns: int = 0
+    waiting_ns: int = 0  # awaiting something other than another task: the program's own waiting
+    ready_ns: int = 0
+    label: int = 0  # what it awaits now, or awaited last
+    location: int = 0  # where it is suspended now, or was last
+    awaited: list[tuple[int, int]] = field(default_factory=list)
+    _awaited_seen: set[tuple[int, int]] = field(default_factory=set)
+    _joining: bool = False
+
+    @property
+    def state(self) -> State:
+        return State(self.states[-1]) if self.states else State.NONE
+
+    @property
+    def created_ns(self) -> int:
+        return self.times[0]
+
+    @property
+    def finished_ns(self) -> int | None:
+        return self.times[-1] if self.state.finished else None
+
+    def state_at(self, t: int) -> State:
+        i = bisect_right(self.times, t) - 1
+        if i < 0:
+            return State.NONE
+        return State(self.states[i])
+
+
+@dataclass(slots=True)
+class Step:
+    task: int
+    start_ns: int
+    end_ns: int
+    location: int  # string id of the line it suspended on, 0 if it finished the task
+    started_at: int  # event index of its start, to look up where a stall was caught
+
+
+class TimelineModel:
+    def __init__(self, record: EventRecord, origin_ns: int) -> None:
+        self.record = record
+        self.origin_ns = origin_ns
+        self.tracks: list[Track] = []
+        self.consumed = 0
+        self.end_ns = 0
+        self.step_starts = array("q")
+        self.step_ends = array("q")
+        self.step_tasks = array("q")
+        self.step_locations = array("q")
+        self.step_events = array("q")
+        self.busy_ns = 0
+        self.longest_step = -1
+        self.blocks: list[int] = []  # indexes of steps of BLOCK_NS or more
+        self._open_step_start = -1
+        self._open_step_event = -1
+        self._order: list[int] | None = None
+
+    # -- reading the record ---------------------------------------------------------
+
+    def update(self) -> int:
+        """Fold in every event added since the last call; returns how many."""
+        record = self.record
+        start, stop = self.consumed, len(record.times)
+        if start == stop:
+            return 0
+        times, codes, args = record.times, record.codes, record.args
+        origin = self.origin_ns
+        tracks = self.tracks
+        for index in range(start, stop):
+            code = codes[index]
+            kind = code & KIND_MASK
+            tid = code >> KIND_BITS
+            t = times[index] - origin
+            if kind == Kind.CREATED:
+                self._created(tid, t, args[index])
+                continue
+            track = tracks[tid]
+            last = track.times[-1]
+            if t < last:
+                t = last
+            if kind == Kind.STARTED:
+                self._change(track, t, State.RUNNING)
+                track.steps += 1
+                self._open_step_start = t
+                self._open_step_event = index
+            elif kind == Kind.AWAITING:
+                arg = args[index]
+                label = arg >> 32
+                location = arg & LOCATION_MASK
+                self._change(track, t, State.AWAITING)
+                track.label, track.location = label, location
+                track._joining = label in record.join_labels
+                key = (label, location)
+                if key not in track._awaited_seen:
+                    track._awaited_seen.add(key)
+                    track.awaited.append(key)
+                self._end_step(tid, t, location)
+            elif kind == Kind.YIELDED:
+                self._change(track, t, State.READY)
+                self._end_step(tid, t, 0)
+            elif kind == Kind.WOKEN:
+                if track.state == State.AWAITING:
+                    self._change(track, t, State.READY)
+            elif kind == Kind.DONE:
+                self._change(track, t, _OUTCOME_STATE[Outcome(args[index])])
+                if self._open_step_start >= 0:
+                    self._end_step(tid, t, 0)
+            if t > self.end_ns:
+                self.end_ns = t
+        self.consumed = stop
+        return stop - start
+
+    def _created(self, tid: int, t: int, parent_arg: int) -> None:
+        info = self.record.tasks[tid]
+        track = Track(info)
+        if parent_arg:
+            track.depth = self.tracks[parent_arg - 1].depth + 1
+        track.times.append(t)
+        track.states.append(State.PENDING)
+        self.tracks.append(track)
+        self._order = None
+        if t > self.end_ns:
+            self.end_ns = t
+
+    def _change(self, track: Track, t: int, state: State) -> None:
+        previous = track.states[-1]
+        spent = t - track.times[-1]
+        if previous == State.RUNNING:
+            track.running_ns += spent
+        elif previous == State.AWAITING:
+            track.awaiting_ns += spent
+            if not track._joining:
+                track.waiting_ns += spent
+        elif previous == State.READY:
+            track.ready_ns += spent
+        track.times.append(t)
+        track.states.append(state)
+
+    def _end_step(self, tid: int, t: int, location: int) -> None:
+        start = self._open_step_start
+        if start < 0:
+            return
+        self.step_starts.append(start)
+        self.step_ends.append(t)
+        self.step_tasks.append(tid)
+        self.step_locations.append(location)
+        self.step_events.append(self._open_step_event)
+        duration = t - start
+        self.busy_ns += duration
+        index = len(self.step_starts) - 1
+        if self.longest_step < 0 or duration > self.step_ends[self.longest_step] - self.step_starts[self.longest_step]:
+            self.longest_step = index
+        if duration >= BLOCK_NS:
+            self.blocks.append(index)
+        self._open_step_start = -1
+
+    # -- questions ------------------------------------------------------------------
+
+    def running_task(self) -> int | None:
+        """The task inside a step right now, if the record ends mid-step."""
+        if self._open_step_start < 0:
+            return None
+        return self.record.codes[self._open_step_event] >> KIND_BITS
+
+    def step(self, index: int) -> Step:
+        return Step(
+            int(self.step_tasks[index]),
+            self.step_starts[index],
+            self.step_ends[index],
+            int(self.step_locations[index]),
+            int(self.step_events[index]),
+        )
+
+    def step_where(self, index: int) -> str:
+        """The best line to blame for a step: where a stall was caught, else where it stopped."""
+        step = self.step(index)
+        caught = self.record.stalls.get(step.started_at)
+        if caught:
+            return caught
+        if step.location:
+            return self.record.strings[step.location]
+        return self.tracks[step.task].info.created_at
+
+    def order(self) -> list[int]:
+        """Task ids parents-first, children in creation order under their parent."""
+        if self._order is None:
+            children: dict[int | None, list[int]] = {}
+            for track in self.tracks:
+                children.setdefault(track.info.parent, []).append(track.info.id)
+            out: list[int] = []
+            stack = list(reversed(children.get(None, [])))
+            while stack:
+                tid = stack.pop()
+                out.append(tid)
+                stack.extend(reversed(children.get(tid, [])))
+            self._order = out
+        return self._order
+
+    def intervals(self, tid: int, t0: int, t1: int, now: int | None = None) -> list[tuple[int, int, State]]:
+        """What task ``tid`` was doing between ``t0`` and ``t1``, as (start, end, state)."""
+        track = self.tracks[tid]
+        times, states = track.times, track.states
+        end_of_record = self.end_ns if now is None else max(now, self.end_ns)
+        out: list[tuple[int, int, State]] = []
+        i = max(0, bisect_left(times, t0) - 1)
+        n = len(times)
+        while i < n and times[i] < t1:
+            start = times[i]
+            state = State(states[i])
+            end = times[i + 1] if i + 1 < n else (start if state.finished else end_of_record)
+            if end > t0 or (state.finished and start >= t0):
+                out.append((max(start, t0), min(end, t1), state))
+            i += 1
+        return out
+
+    def cells(self, tid: int, t0: int, dt: int, n: int, now: int | None = None) -> bytearray:
+        """Row ``tid`` as ``n`` cells of ``dt`` ns from ``t0``; each the most telling state in it."""
+        out = bytearray(n)
+        track = self.tracks[tid]
+        times, states = track.times, track.states
+        count = len(times)
+        if not count or dt <= 0:
+            return out
+        t1 = t0 + dt * n
+        live_end = self.end_ns if now is None else max(now, self.end_ns)
+        i = max(0, bisect_left(times, t0) - 1)
+        priority = _PRIORITY
+        while i < count:
+            start = times[i]
+            if start >= t1:
+                break
+            state = states[i]
+            if state >= State.DONE:
+                if start >= t0:
+                    c = (start - t0) // dt
+                    if priority[state] >= priority[out[c]]:
+                        out[c] = state
+                break
+            end = times[i + 1] if i + 1 < count else live_end
+            i += 1
+            if end < t0 or (end == t0 and start < t0):
+                continue
+            first = max(0, (start - t0) // dt)
+            last = min(n - 1, max(first, (end - 1 - t0) // dt))
+            p = priority[state]
+            if first == last:
+                if p >= priority[out[first]]:
+                    out[first] = state
+                continue
+            for c in range(first, last + 1):
+                if p >= priority[out[c]]:
+                    out[c] = state
+        return out
+
+    def loop_cells(self, t0: int, dt: int, n: int) -> list[int]:
+        """The loop lane: per cell the task holding the loop (-1 idle), ``~tid`` if it blocked."""
+        out = [-1] * n
+        if dt <= 0:
+            return out
+        starts, ends, tasks = self.step_starts, self.step_ends, self.step_tasks
+        t1 = t0 + dt * n
+        i = max(0, bisect_left(starts, t0) - 1)
+        count = len(starts)
+        while i < count and starts[i] < t1:
+            start, end = starts[i], ends[i]
+            if end >= t0:
+                value = ~tasks[i] if end - start >= BLOCK_NS else tasks[i]
+                first = max(0, (start - t0) // dt)
+                last = min(n - 1, max(first, (end - 1 - t0) // dt))
+                for c in range(first, last + 1):
+                    if out[c] == -1 or value < 0:
+                        out[c] = value
+            i += 1
+        running = self.running_task()
+        if running is not None and self._open_step_start < t1:
+            first = max(0, (self._open_step_start - t0) // dt)
+            for c in range(first, n):
+                if out[c] == -1:
+                    out[c] = running
+                    break
+        return out
+
+    def alive(self) -> int:
+        return sum(1 for track in self.tracks if not track.state.finished)

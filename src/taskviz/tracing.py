@@ -1,0 +1,428 @@
+"""Instrumentation: every task a scenario creates is wrapped, and each of its steps recorded.
+
+Three hooks, all installed on one loop instance for the length of a run and nothing
+else patched:
+
+* a task factory (chained to any factory already there) that wraps the coroutine of
+  every task created while the run's context variable is set, which asyncio copies into
+  every task created under the root task, and so reaches exactly the scenario's tasks;
+* the wrapper itself, one module-level class (asyncio caches every type that passes
+  ``iscoroutine``, so a class per run would leak), which sees each step start and end;
+* a hook on the loop's ``call_soon``: a future completing schedules its waiters'
+  wake-ups through it at that very moment, which is when a task truly becomes ready
+  (a done-callback would run only when the loop next gets control, late by any block).
+
+This module knows nothing about Textual; it only writes to an ``EventRecord``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import sys
+import threading
+import time
+import weakref
+from collections.abc import Callable, Coroutine, Generator
+from types import FrameType
+from typing import Any
+
+from .awaits import PACKAGE_DIR, AwaitDescriber, display_path
+from .record import KIND_BITS, EventRecord, Kind, Outcome, TaskInfo, describe_value
+
+_CURRENT_RUN: contextvars.ContextVar[Run | None] = contextvars.ContextVar("taskviz_run", default=None)
+
+_STARTED, _AWAITING, _YIELDED, _WOKEN, _DONE = (
+    Kind.STARTED,
+    Kind.AWAITING,
+    Kind.YIELDED,
+    Kind.WOKEN,
+    Kind.DONE,
+)
+
+
+class TracedCoroutine(Coroutine[Any, Any, Any]):
+    """Stands in for a scenario coroutine inside its Task, recording every step."""
+
+    __slots__ = ("_coro", "_run", "_tid", "__weakref__")
+
+    def __init__(self, coro: Coroutine[Any, Any, Any], run: Run, tid: int) -> None:
+        self._coro = coro
+        self._run = run
+        self._tid = tid
+
+    def send(self, value: Any) -> Any:
+        run = self._run
+        run.step_begins(self._tid)
+        try:
+            awaited = self._coro.send(value)
+        except StopIteration as stop:
+            run.finished(self._tid, Outcome.OK, stop.value)
+            raise
+        except asyncio.CancelledError as exc:
+            run.finished(self._tid, Outcome.CANCELLED, exc)
+            raise
+        except BaseException as exc:
+            run.finished(self._tid, Outcome.FAILED, exc)
+            raise
+        run.suspended(self, awaited)
+        return awaited
+
+    def throw(self, typ: Any, val: Any = None, tb: Any = None) -> Any:
+        run = self._run
+        run.step_begins(self._tid)
+        try:
+            if val is None and tb is None:
+                awaited = self._coro.throw(typ)
+            else:
+                awaited = self._coro.throw(typ, val, tb)
+        except StopIteration as stop:
+            run.finished(self._tid, Outcome.OK, stop.value)
+            raise
+        except asyncio.CancelledError as exc:
+            run.finished(self._tid, Outcome.CANCELLED, exc)
+            raise
+        except BaseException as exc:
+            run.finished(self._tid, Outcome.FAILED, exc)
+            raise
+        run.suspended(self, awaited)
+        return awaited
+
+    def close(self) -> None:
+        self._coro.close()
+
+    def __await__(self) -> Generator[Any, None, Any]:
+        return self._coro.__await__()
+
+    def __getattr__(self, name: str) -> Any:
+        """``cr_frame``, ``cr_await``, ``__qualname__``...: the wrapper reads as the coroutine it holds."""
+        return getattr(self._coro, name)
+
+    @property
+    def wrapped(self) -> Coroutine[Any, Any, Any]:
+        """The scenario's own coroutine, for walking where a live task is suspended."""
+        return self._coro
+
+
+class Run:
+    """One instrumented execution of a scenario's ``main()`` on a loop.
+
+    Create it on the loop's thread with :meth:`start`; it records until its root task
+    finishes, then takes its hooks off the loop.
+    """
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, record: EventRecord | None = None) -> None:
+        self.loop = loop
+        self.record = record if record is not None else EventRecord()
+        self.clock = _clock_for(loop)
+        self.describer = AwaitDescriber(self.record)
+        self.root: asyncio.Task[Any] | None = None
+        self.started_ns = 0
+        self.root_done_ns: int | None = None
+        self.finished_ns: int | None = None
+        self._tasks: dict[int, asyncio.Task[Any]] = {}
+        self._coros: dict[int, TracedCoroutine] = {}
+        self._waiting: dict[int, tuple[Any, list[TracedCoroutine], int | None]] = {}
+        self._loop_thread = threading.get_ident()
+        self._watch: StallWatch | None = None
+        times, codes, args = self.record.times, self.record.codes, self.record.args
+        self._t, self._c, self._a = times.append, codes.append, args.append
+
+    @classmethod
+    def start(cls, main: Coroutine[Any, Any, Any], loop: asyncio.AbstractEventLoop | None = None,
+              record: EventRecord | None = None) -> Run:
+        """Begin recording and schedule ``main`` as the run's root task."""
+        loop = loop or asyncio.get_running_loop()
+        run = cls(loop, record)
+        hooks = _hooks_for(loop)
+        hooks.attach(run)
+        run.started_ns = run.clock()
+        context = contextvars.copy_context()
+        context.run(_CURRENT_RUN.set, run)
+        try:
+            run.root = context.run(loop.create_task, main, context=context)
+        except BaseException:
+            hooks.detach(run)
+            raise
+        run.root.add_done_callback(run._root_done)
+        run._watch = StallWatch(run)
+        run._watch.start()
+        return run
+
+    @property
+    def running(self) -> bool:
+        """True until the root task and every task it left behind have finished."""
+        return self.finished_ns is None
+
+    @property
+    def wall_ns(self) -> int:
+        """How long ``main()`` took, as ``asyncio.run`` would see it."""
+        end = self.root_done_ns if self.root_done_ns is not None else self.clock()
+        return end - self.started_ns
+
+    def now_ns(self) -> int:
+        """Time since the run started, frozen once it has finished."""
+        end = self.finished_ns if self.finished_ns is not None else self.clock()
+        return end - self.started_ns
+
+    def task(self, tid: int) -> asyncio.Task[Any] | None:
+        """The live asyncio task behind ``tid``, while it has not finished."""
+        return self._tasks.get(tid)
+
+    def traced(self, tid: int) -> TracedCoroutine | None:
+        return self._coros.get(tid)
+
+    def cancel(self) -> None:
+        """Cancel the whole scenario: its root and every task it left alive."""
+        for task in list(self._tasks.values()):
+            task.cancel()
+        if self.root is not None:
+            self.root.cancel()
+
+    async def wait(self) -> None:
+        """Until the root task and every task it left behind have finished."""
+        if self.root is not None:
+            await asyncio.wait([self.root])
+        while self._tasks:
+            await asyncio.wait(list(self._tasks.values()))
+        await asyncio.sleep(0)
+
+    # -- called by the task factory --------------------------------------------------
+
+    def adopt(self, coro: Coroutine[Any, Any, Any]) -> TracedCoroutine:
+        record = self.record
+        tid = len(record.tasks)
+        parent = _current_traced_task(self)
+        record.tasks.append(TaskInfo(tid, parent, _qualname(coro), self._creation_site(coro), name=f"Task-{tid}"))
+        traced = TracedCoroutine(coro, self, tid)
+        self._coros[tid] = traced
+        self._t(self.clock())
+        self._c(tid << KIND_BITS | Kind.CREATED)
+        self._a(0 if parent is None else parent + 1)
+        return traced
+
+    def adopted(self, tid: int, task: asyncio.Task[Any]) -> None:
+        self._tasks[tid] = task
+
+    def _creation_site(self, coro: Any) -> str:
+        """The user line that created the task, or the coroutine's own definition."""
+        describer = self.describer
+        frame: FrameType | None = sys._getframe(3)
+        while frame is not None:
+            code = frame.f_code
+            if describer.is_user_code(code):
+                return self.record.strings[describer.location_of(code, frame.f_lineno)]
+            if code.co_filename.startswith(PACKAGE_DIR):
+                break
+            frame = frame.f_back
+        code = getattr(coro, "cr_code", None)
+        if code is None:
+            return ""
+        return self.record.strings[describer.location_of(code, code.co_firstlineno)]
+
+    # -- called by the wrapper, once or twice per step: the hot path ---------------
+
+    def step_begins(self, tid: int) -> None:
+        self._t(self.clock())
+        self._c(tid << KIND_BITS | _STARTED)
+        self._a(0)
+
+    def suspended(self, traced: TracedCoroutine, awaited: Any) -> None:
+        now = self.clock()
+        if awaited is None:
+            self._t(now)
+            self._c(traced._tid << KIND_BITS | _YIELDED)
+            self._a(0)
+            return
+        where = self.describer.describe(traced._coro, awaited)
+        deadline = None if where.deadline is None else self._loop_time_to_ns(where.deadline)
+        entry = self._waiting.get(id(awaited))
+        if entry is None:
+            self._waiting[id(awaited)] = (awaited, [traced], deadline)
+        else:
+            entry[1].append(traced)
+        self._t(now)
+        self._c(traced._tid << KIND_BITS | _AWAITING)
+        self._a(where.label << 32 | where.location)
+
+    def finished(self, tid: int, outcome: Outcome, value: Any) -> None:
+        self._t(self.clock())
+        self._c(tid << KIND_BITS | _DONE)
+        self._a(int(outcome))
+        info = self.record.tasks[tid]
+        task = self._tasks.pop(tid, None)
+        self._coros.pop(tid, None)
+        if task is not None:
+            info.name = task.get_name()
+        info.outcome = outcome
+        if outcome is Outcome.OK:
+            info.result = describe_value(value)
+        elif outcome is Outcome.FAILED:
+            info.exception = f"{type(value).__name__}: {value}" if str(value) else type(value).__name__
+        elif value.args:
+            info.exception = f"CancelledError: {value}"
+        if not self._tasks and self.root_done_ns is not None:
+            self.close()
+
+    # -- called by the call_soon hook -------------------------------------------------
+
+    def woken(self, future: Any) -> None:
+        entry = self._waiting.pop(id(future), None)
+        if entry is None:
+            return
+        now = self.clock()
+        deadline = entry[2]
+        when = now if deadline is None or deadline > now else deadline
+        for traced in entry[1]:
+            self._t(when)
+            self._c(traced._tid << KIND_BITS | _WOKEN)
+            self._a(0)
+
+    def _loop_time_to_ns(self, when: float) -> int:
+        return int(when * 1_000_000_000)
+
+    def _root_done(self, _: asyncio.Future[Any]) -> None:
+        """Like ``asyncio.run``: when main returns, tasks it left running are cancelled."""
+        self.root_done_ns = self.clock()
+        for task in list(self._tasks.values()):
+            task.cancel()
+        if not self._tasks:
+            self.close()
+
+    def close(self) -> None:
+        """Stop recording: take the hooks off the loop. Safe to call twice."""
+        if self.finished_ns is not None:
+            return
+        self.finished_ns = self.clock()
+        self._waiting.clear()
+        if self._watch is not None:
+            self._watch.stop()
+        _hooks_for(self.loop).detach(self)
+
+    def stall_location(self, event_index: int) -> str:
+        """Where a step that held the loop too long was caught, if it was."""
+        return self.record.stalls.get(event_index, "")
+
+
+def _clock_for(loop: asyncio.AbstractEventLoop) -> Callable[[], int]:
+    """Nanoseconds on the loop's own clock, so virtual-time runs record virtual time."""
+    if type(loop).time is asyncio.BaseEventLoop.time and "time" not in vars(loop):
+        return time.monotonic_ns
+    loop_time = loop.time
+    return lambda: int(loop_time() * 1_000_000_000)
+
+
+def _qualname(coro: Any) -> str:
+    return getattr(coro, "__qualname__", None) or type(coro).__name__
+
+
+def _current_traced_task(run: Run) -> int | None:
+    try:
+        task = asyncio.current_task()
+    except RuntimeError:
+        return None
+    if task is None:
+        return None
+    coro = task.get_coro()
+    if type(coro) is TracedCoroutine and coro._run is run:
+        return coro._tid
+    return None
+
+
+class _LoopHooks:
+    """The task factory and wake-up hook of one loop, shared by the runs on it."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self.loop = loop
+        self.runs: list[Run] = []
+        self._previous_factory: Any = None
+        self._had_call_soon = "call_soon" in vars(loop)
+        self._call_soon = loop.call_soon
+
+    def attach(self, run: Run) -> None:
+        if not self.runs:
+            self._previous_factory = self.loop.get_task_factory()
+            self._had_call_soon = "call_soon" in vars(self.loop)
+            self._call_soon = self.loop.call_soon
+            self.loop.set_task_factory(self._factory)
+            self.loop.call_soon = self._hooked_call_soon  # type: ignore[method-assign]
+        self.runs.append(run)
+
+    def detach(self, run: Run) -> None:
+        if run in self.runs:
+            self.runs.remove(run)
+        if self.runs:
+            return
+        if self.loop.get_task_factory() == self._factory:
+            self.loop.set_task_factory(self._previous_factory)
+        if vars(self.loop).get("call_soon") == self._hooked_call_soon:
+            if self._had_call_soon:
+                self.loop.call_soon = self._call_soon  # type: ignore[method-assign]
+            else:
+                del self.loop.call_soon
+        _HOOKS.pop(self.loop, None)
+
+    def _factory(self, loop: asyncio.AbstractEventLoop, coro: Any, **kwargs: Any) -> asyncio.Future[Any]:
+        run = _CURRENT_RUN.get()
+        traced = run.adopt(coro) if run is not None and run in self.runs and asyncio.iscoroutine(coro) else None
+        target = traced if traced is not None else coro
+        if self._previous_factory is not None:
+            task = self._previous_factory(loop, target, **kwargs)
+        else:
+            task = asyncio.Task(target, loop=loop, **kwargs)
+        if traced is not None and run is not None:
+            run.adopted(traced._tid, task)
+        return task
+
+    def _hooked_call_soon(self, callback: Any, *args: Any, context: Any = None) -> asyncio.Handle:
+        if args:
+            for run in self.runs:
+                if run._waiting:
+                    run.woken(args[0])
+        return self._call_soon(callback, *args, context=context)
+
+
+_HOOKS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _LoopHooks] = weakref.WeakKeyDictionary()
+
+
+def _hooks_for(loop: asyncio.AbstractEventLoop) -> _LoopHooks:
+    hooks = _HOOKS.get(loop)
+    if hooks is None:
+        hooks = _HOOKS[loop] = _LoopHooks(loop)
+    return hooks
+
+
+class StallWatch(threading.Thread):
+    """Catches the line a long step is stuck on, by looking at the loop thread's frames.
+
+    Step durations are measured exactly by the wrapper; only *where* a step that blocks
+    the loop is stuck (say on ``time.sleep``) needs a look from outside, since the step's
+    own frame moves on before anything inside the loop can record it.
+    """
+
+    INTERVAL_S = 0.01
+    THRESHOLD_NS = 20_000_000
+
+    def __init__(self, run: Run) -> None:
+        super().__init__(name="taskviz-stall-watch", daemon=True)
+        self._run = run
+        self._stopped = threading.Event()
+
+    def stop(self) -> None:
+        self._stopped.set()
+
+    def run(self) -> None:
+        run = self._run
+        record = run.record
+        while not self._stopped.wait(self.INTERVAL_S):
+            index = len(record.times) - 1
+            if index < 0 or record.codes[index] & 0xF != Kind.STARTED or index in record.stalls:
+                continue
+            if run.clock() - record.times[index] < self.THRESHOLD_NS:
+                continue
+            frame = sys._current_frames().get(run._loop_thread)
+            describer = run.describer
+            while frame is not None and not describer.is_user_code(frame.f_code):
+                frame = frame.f_back
+            if frame is not None:
+                record.stalls[index] = f"{display_path(frame.f_code.co_filename)}:{frame.f_lineno}"
