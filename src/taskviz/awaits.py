@@ -43,10 +43,15 @@ def is_user_file(filename: str) -> bool:
 
 
 def display_path(filename: str) -> str:
-    """Short, stable path for a user file: ``scenarios/basic.py`` or relative to cwd."""
+    """Short, stable path: ``scenarios/basic.py``, ``asyncio/tasks.py``, or relative to cwd."""
     path = Path(os.path.realpath(filename))
     if path.parent.name == "scenarios":
         return f"scenarios/{path.name}"
+    real = str(path)
+    if real.startswith(_LIBRARY):
+        for prefix in _LIBRARY:
+            if real.startswith(prefix) and prefix != PACKAGE_DIR:
+                return real[len(prefix):]
     try:
         return str(path.relative_to(Path.cwd()))
     except ValueError:
@@ -124,6 +129,7 @@ class AwaitDescriber:
         """Label and line for a task whose step just yielded ``awaited``."""
         user: types.FrameType | None = None
         api: types.FrameType | None = None
+        outer: types.FrameType | None = None
         link = coro
         while link is not None:
             if type(link) is types.CoroutineType:
@@ -134,12 +140,15 @@ class AwaitDescriber:
                 break
             if frame is None:
                 break
+            if outer is None:
+                outer = frame
             if self.is_user_code(frame.f_code):
                 user, api = frame, None
             elif api is None:
                 api = frame
             link = nxt
-        location = self.location_of(user.f_code, user.f_lineno) if user is not None else 0
+        shown = user if user is not None else outer
+        location = self.location_of(shown.f_code, shown.f_lineno) if shown is not None else 0
         if api is not None:
             label, deadline = self._api_label(api)
         else:

@@ -36,6 +36,8 @@ NAMES: dict[State, str] = {
     State.CANCELLED: "cancelled",
 }
 
+THREAD_RUNNING_COLOR = "#c792ea"  # executor jobs run beside the loop, so they get a colour of their own
+
 LOOP_BUSY = "▆"
 LOOP_BLOCKED = "█"
 LOOP_IDLE = " "

@@ -49,7 +49,7 @@ class Event(NamedTuple):
 
 @dataclass(slots=True)
 class TaskInfo:
-    """What is known about a task besides its events.
+    """What is known about a task (or an executor thread job) besides its events.
 
     ``name`` is read from the live task when it finishes, because asyncio names a task
     only after the task factory has returned it.
@@ -63,7 +63,8 @@ class TaskInfo:
     outcome: Outcome | None = None
     result: str | None = None
     exception: str | None = None
-    group: str = ""
+    group: str = ""  # "server" for tasks started by loop callbacks (a server's handlers)
+    kind: str = "task"  # or "thread": a job the scenario ran in the loop's executor
 
 
 @dataclass

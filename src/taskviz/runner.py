@@ -20,7 +20,7 @@ from .tracing import Run
 class Finished:
     """A completed run, with the model built from its record."""
 
-    scenario: Scenario
+    scenario: Scenario | None
     run: Run
     model: TimelineModel
     interrupted: bool = False
@@ -48,12 +48,16 @@ def main_coroutine(main: Callable[[], Any]) -> Coroutine[Any, Any, Any]:
 
 
 def run_headless(scenario: Scenario, *, virtual_time: bool = False) -> Finished:
-    """Run ``scenario`` to the end on its own loop, as ``asyncio.run`` would.
+    """Run ``scenario`` to the end on its own loop, as ``asyncio.run`` would."""
+    return run_main(load_main(scenario), virtual_time=virtual_time, scenario=scenario)
+
+
+def run_main(main: Callable[[], Any], *, virtual_time: bool = False, scenario: Scenario | None = None) -> Finished:
+    """Trace ``main()`` to the end on a fresh loop, then build its timeline.
 
     With ``virtual_time`` the loop's clock jumps over idle waits (looptime): sleeps take
     no real time, yet every timestamp reads as if they had, identically on every run.
     """
-    main = load_main(scenario)
     holder: list[Run] = []
 
     async def drive() -> None:
@@ -69,7 +73,7 @@ def run_headless(scenario: Scenario, *, virtual_time: bool = False) -> Finished:
     except KeyboardInterrupt:
         interrupted = True
     if not holder:
-        raise ScenarioError(f"{scenario.name} did not start")
+        raise ScenarioError("the scenario did not start")
     run = holder[0]
     run.close()
     model = TimelineModel(run.record, run.started_ns)

@@ -15,6 +15,8 @@ LABEL_WIDTH = 24
 def task_label(track: Track) -> str:
     """The name a person recognises: a name the program gave, else its coroutine."""
     info = track.info
+    if info.kind == "thread":
+        return f"{info.coro} (thread)"
     named = info.name and not info.name.startswith("Task-")
     return f"{info.coro} ({info.name})" if named else info.coro
 
@@ -52,9 +54,8 @@ def render(model: TimelineModel, *, title: str, wall_ns: int, gain: Gain, width:
     marks = [" "] * chart_width
     for cell, _, label in ticks(0, dt, chart_width, min_gap=max(8, len(format_duration(span)) + 2)):
         marks[cell] = "┬"
-        for i, ch in enumerate(label):
-            if cell + i < chart_width:
-                axis[cell + i] = ch
+        if cell + len(label) <= chart_width:
+            axis[cell : cell + len(label)] = label
     lines.append(" " * LABEL_WIDTH + " " + "".join(axis).rstrip())
     lines.append(" " * LABEL_WIDTH + " " + "".join(marks).rstrip())
 

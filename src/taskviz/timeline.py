@@ -57,6 +57,7 @@ class Track:
     location: int = 0  # where it is suspended now, or was last
     awaited: list[tuple[int, int]] = field(default_factory=list)
     _awaited_seen: set[tuple[int, int]] = field(default_factory=set)
+    thread: bool = False  # an executor job: its running time does not hold the loop
     _joining: bool = False
 
     @property
@@ -129,7 +130,10 @@ class TimelineModel:
             last = track.times[-1]
             if t < last:
                 t = last
-            if kind == Kind.STARTED:
+            if track.thread:
+                self._change(track, t, State.RUNNING if kind == Kind.STARTED else _OUTCOME_STATE[Outcome(args[index])])
+                track.steps += kind == Kind.STARTED
+            elif kind == Kind.STARTED:
                 self._change(track, t, State.RUNNING)
                 track.steps += 1
                 self._open_step_start = t
@@ -163,7 +167,7 @@ class TimelineModel:
 
     def _created(self, tid: int, t: int, parent_arg: int) -> None:
         info = self.record.tasks[tid]
-        track = Track(info)
+        track = Track(info, thread=info.kind == "thread")
         if parent_arg:
             track.depth = self.tracks[parent_arg - 1].depth + 1
         track.times.append(t)

@@ -18,7 +18,10 @@ This module knows nothing about Textual; it only writes to an ``EventRecord``.
 from __future__ import annotations
 
 import asyncio
+import collections
+import concurrent.futures
 import contextvars
+import functools
 import sys
 import threading
 import time
@@ -125,6 +128,7 @@ class Run:
         self._waiting: dict[int, tuple[Any, list[TracedCoroutine], int | None]] = {}
         self._loop_thread = threading.get_ident()
         self._watch: StallWatch | None = None
+        self._from_threads: collections.deque[tuple[int, int, int, Any]] = collections.deque()
         times, codes, args = self.record.times, self.record.codes, self.record.args
         self._t, self._c, self._a = times.append, codes.append, args.append
 
@@ -193,7 +197,10 @@ class Run:
         record = self.record
         tid = len(record.tasks)
         parent = _current_traced_task(self)
-        record.tasks.append(TaskInfo(tid, parent, _qualname(coro), self._creation_site(coro), name=f"Task-{tid}"))
+        group = "server" if parent is None and self.root is not None else ""
+        record.tasks.append(
+            TaskInfo(tid, parent, _qualname(coro), self._creation_site(coro), name=f"Task-{tid}", group=group)
+        )
         traced = TracedCoroutine(coro, self, tid)
         self._coros[tid] = traced
         self._t(self.clock())
@@ -215,10 +222,57 @@ class Run:
             if code.co_filename.startswith(PACKAGE_DIR):
                 break
             frame = frame.f_back
-        code = getattr(coro, "cr_code", None)
+        code = getattr(coro, "cr_code", None) or getattr(_unwrap_job(coro), "__code__", None)
         if code is None:
             return ""
         return self.record.strings[describer.location_of(code, code.co_firstlineno)]
+
+    # -- executor jobs: submitted on the loop thread, run on worker threads ---------
+
+    def adopt_job(self, fn: Callable[..., Any]) -> Callable[[], Any]:
+        """Wrap an executor job so it shows as a row of its own: queued, running, done."""
+        record = self.record
+        tid = len(record.tasks)
+        parent = _current_traced_task(self)
+        record.tasks.append(
+            TaskInfo(tid, parent, _job_name(fn), self._creation_site(fn), name="thread", kind="thread")
+        )
+        self._t(self.clock())
+        self._c(tid << KIND_BITS | Kind.CREATED)
+        self._a(0 if parent is None else parent + 1)
+        inbox = self._from_threads
+        clock = self.clock
+
+        def job() -> Any:
+            inbox.append((clock(), tid << KIND_BITS | _STARTED, 0, threading.current_thread().name))
+            try:
+                result = fn()
+            except BaseException as exc:
+                inbox.append((clock(), tid << KIND_BITS | _DONE, int(Outcome.FAILED), exc))
+                raise
+            inbox.append((clock(), tid << KIND_BITS | _DONE, int(Outcome.OK), result))
+            return result
+
+        return job
+
+    def sync(self) -> None:
+        """Move what worker threads reported into the record; only the loop thread appends."""
+        inbox = self._from_threads
+        tasks = self.record.tasks
+        while inbox:
+            t, code, arg, detail = inbox.popleft()
+            self._t(t)
+            self._c(code)
+            self._a(arg)
+            info = tasks[code >> KIND_BITS]
+            if code & 0xF == _STARTED:
+                info.name = detail
+            else:
+                info.outcome = Outcome(arg)
+                if arg == Outcome.OK:
+                    info.result = describe_value(detail)
+                else:
+                    info.exception = f"{type(detail).__name__}: {detail}" if str(detail) else type(detail).__name__
 
     # -- called by the wrapper, once or twice per step: the hot path ---------------
 
@@ -293,6 +347,7 @@ class Run:
         """Stop recording: take the hooks off the loop. Safe to call twice."""
         if self.finished_ns is not None:
             return
+        self.sync()
         self.finished_ns = self.clock()
         self._waiting.clear()
         if self._watch is not None:
@@ -314,6 +369,22 @@ def _clock_for(loop: asyncio.AbstractEventLoop) -> Callable[[], int]:
 
 def _qualname(coro: Any) -> str:
     return getattr(coro, "__qualname__", None) or type(coro).__name__
+
+
+def _unwrap_job(fn: Any) -> Any:
+    """``to_thread`` hands the executor ``partial(context.run, func, ...)``: find ``func``."""
+    while isinstance(fn, functools.partial):
+        inner = fn.func
+        if getattr(inner, "__name__", "") == "run" and isinstance(getattr(inner, "__self__", None), contextvars.Context):
+            fn = fn.args[0] if fn.args else inner
+        else:
+            fn = inner
+    return fn
+
+
+def _job_name(fn: Any) -> str:
+    fn = _unwrap_job(fn)
+    return getattr(fn, "__qualname__", None) or type(fn).__name__
 
 
 def _current_traced_task(run: Run) -> int | None:
@@ -346,6 +417,8 @@ class _LoopHooks:
             self._call_soon = self.loop.call_soon
             self.loop.set_task_factory(self._factory)
             self.loop.call_soon = self._hooked_call_soon  # type: ignore[method-assign]
+            if not isinstance(getattr(self.loop, "_default_executor", None), TracingExecutor):
+                self.loop.set_default_executor(TracingExecutor(thread_name_prefix="asyncio"))
         self.runs.append(run)
 
     def detach(self, run: Run) -> None:
@@ -375,11 +448,26 @@ class _LoopHooks:
         return task
 
     def _hooked_call_soon(self, callback: Any, *args: Any, context: Any = None) -> asyncio.Handle:
-        if args:
-            for run in self.runs:
-                if run._waiting:
-                    run.woken(args[0])
+        for run in self.runs:
+            if args and run._waiting:
+                run.woken(args[0])
+            if run._from_threads:
+                run.sync()
         return self._call_soon(callback, *args, context=context)
+
+
+class TracingExecutor(concurrent.futures.ThreadPoolExecutor):
+    """The loop's default executor, reporting the jobs a traced task submits to it.
+
+    Installed once per loop and left there (asyncio only lets a ThreadPoolExecutor be the
+    default); jobs submitted outside a run pass straight through.
+    """
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> concurrent.futures.Future[Any]:
+        run = _CURRENT_RUN.get()
+        if run is None or run.finished_ns is not None or threading.get_ident() != run._loop_thread:
+            return super().submit(fn, *args, **kwargs)
+        return super().submit(run.adopt_job(functools.partial(fn, *args, **kwargs) if args or kwargs else fn))
 
 
 _HOOKS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _LoopHooks] = weakref.WeakKeyDictionary()
