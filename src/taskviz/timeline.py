@@ -109,10 +109,13 @@ class TimelineModel:
 
     # -- reading the record ---------------------------------------------------------
 
-    def update(self) -> int:
-        """Fold in every event added since the last call; returns how many."""
+    def update(self, until: int | None = None) -> int:
+        """Fold in events added since the last call (up to index ``until``); returns how many.
+
+        ``until`` replays a finished record partway, as it looked mid-run.
+        """
         record = self.record
-        start, stop = self.consumed, len(record.times)
+        start, stop = self.consumed, len(record.times) if until is None else min(until, len(record.times))
         if start == stop:
             return 0
         times, codes, args = record.times, record.codes, record.args
