@@ -13,7 +13,7 @@ import os
 import sysconfig
 import types
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 import taskviz
 
@@ -94,12 +94,14 @@ _ASYNCIO_LABELS: dict[str, tuple[str, bool]] = {
 }
 
 _ASYNCIO_DIR = str(Path(asyncio.__file__).resolve().parent) + os.sep
+_COROUTINE = types.CoroutineType
+_GENERATOR = types.GeneratorType
+_SLEEP_CODE = asyncio.sleep.__code__
 
 
-class Suspension(NamedTuple):
-    label: int  # string id of what is awaited
-    location: int  # string id of the file:line the task is suspended on
-    deadline: float | None  # loop time a sleep will end, when that is known
+Suspension = tuple[int, int, "float | None"]
+"""(label string id, location string id, loop time a sleep ends or None): a plain tuple,
+since a NamedTuple costs a quarter of a microsecond at every suspension."""
 
 
 class AwaitDescriber:
@@ -107,15 +109,18 @@ class AwaitDescriber:
 
     def __init__(self, record: EventRecord) -> None:
         self._record = record
-        self._user_code: dict[types.CodeType, bool] = {}
+        # Keyed by id(code): hashing a code object hashes its bytecode, on every lookup.
+        # Each value keeps its code object alive, so an id is never reused while cached.
+        self._user_code: dict[int, tuple[bool, types.CodeType]] = {}
         self._locations: dict[tuple[types.CodeType, int], int] = {}
-        self._code_labels: dict[types.CodeType, tuple[int, bool] | None] = {}
+        self._code_labels: dict[int, tuple[int, bool, types.CodeType]] = {}
+        self._locations_by_offset: dict[tuple[int, int], tuple[int, types.CodeType]] = {}
 
     def is_user_code(self, code: types.CodeType) -> bool:
-        known = self._user_code.get(code)
+        known = self._user_code.get(id(code))
         if known is None:
-            known = self._user_code[code] = is_user_file(code.co_filename)
-        return known
+            known = self._user_code[id(code)] = (is_user_file(code.co_filename), code)
+        return known[0]
 
     def location_of(self, code: types.CodeType, line: int | None) -> int:
         key = (code, line or code.co_firstlineno)
@@ -126,57 +131,87 @@ class AwaitDescriber:
         return sid
 
     def describe(self, coro: Any, awaited: Any) -> Suspension:
-        """Label and line for a task whose step just yielded ``awaited``."""
+        """Label and line for a task whose step just yielded ``awaited``.
+
+        Runs at every suspension, so the walk touches only cached facts about code
+        objects: whether each is user code, and what label its library frames carry.
+        """
+        user_code = self._user_code
+        code_labels = self._code_labels
         user: types.FrameType | None = None
-        api: types.FrameType | None = None
         outer: types.FrameType | None = None
+        first_lib: types.FrameType | None = None  # the library call the user made
+        known: types.FrameType | None = None  # the innermost library frame with a label a learner knows
         link = coro
-        while link is not None:
-            if type(link) is types.CoroutineType:
-                frame, nxt = link.cr_frame, link.cr_await
-            elif type(link) is types.GeneratorType:
-                frame, nxt = link.gi_frame, link.gi_yieldfrom
+        while True:
+            kind = type(link)
+            if kind is _COROUTINE:
+                frame, link = link.cr_frame, link.cr_await
+            elif kind is _GENERATOR:
+                frame, link = link.gi_frame, link.gi_yieldfrom
             else:
                 break
             if frame is None:
                 break
             if outer is None:
                 outer = frame
-            if self.is_user_code(frame.f_code):
-                user, api = frame, None
-            elif api is None:
-                api = frame
-            link = nxt
+            code = frame.f_code
+            mine = user_code.get(id(code))
+            if mine is None:
+                mine = self.is_user_code(code)
+            else:
+                mine = mine[0]
+            if mine:
+                user, first_lib, known = frame, None, None
+                continue
+            if first_lib is None:
+                first_lib = frame
+            label = code_labels.get(id(code))
+            if label is None:
+                label = self._code_label(code)
+            if label[1]:
+                known = frame
         shown = user if user is not None else outer
-        location = self.location_of(shown.f_code, shown.f_lineno) if shown is not None else 0
-        if api is not None:
-            label, deadline = self._api_label(api)
-        else:
-            label, deadline = self._future_label(awaited), None
-        return Suspension(label, location, deadline)
+        location = 0 if shown is None else self._location_at(shown)
+        if known is not None:
+            code = known.f_code
+            if code is _SLEEP_CODE:
+                local = known.f_locals
+                handle = local.get("h")
+                deadline = handle.when() if handle is not None else None
+                return self._record.intern(f"sleep {local.get('delay', 0):g}s"), location, deadline
+            return code_labels[id(code)][0], location, None
+        if first_lib is not None:
+            return code_labels[id(first_lib.f_code)][0], location, None
+        return self._future_label(awaited), location, None
 
-    def _api_label(self, frame: types.FrameType) -> tuple[int, float | None]:
+    def _location_at(self, frame: types.FrameType) -> int:
         code = frame.f_code
-        record = self._record
-        if code.co_name == "sleep" and code.co_filename.startswith(_ASYNCIO_DIR):
-            local = frame.f_locals
-            handle = local.get("h")
-            deadline = handle.when() if handle is not None else None
-            return record.intern(f"sleep {local.get('delay', 0):g}s"), deadline
-        cached = self._code_labels.get(code)
+        key = (id(code), frame.f_lasti)
+        cached = self._locations_by_offset.get(key)
         if cached is None:
+            cached = self._locations_by_offset[key] = (self.location_of(code, frame.f_lineno), code)
+        return cached[0]
+
+    def _code_label(self, code: types.CodeType) -> tuple[int, bool, types.CodeType]:
+        """(label id, whether the label is a known one, code), cached per code object."""
+        cached = self._code_labels.get(id(code))
+        if cached is None:
+            record = self._record
             qualname = code.co_qualname
-            known = _ASYNCIO_LABELS.get(qualname) if code.co_filename.startswith(_ASYNCIO_DIR) else None
+            in_asyncio = code.co_filename.startswith(_ASYNCIO_DIR)
+            known = _ASYNCIO_LABELS.get(qualname) if in_asyncio else None
+            if code is _SLEEP_CODE:
+                known = ("sleep", False)
             if known is not None:
                 text, join = known
             else:
-                module = Path(code.co_filename).stem
-                text, join = f"{module}: {qualname}", False
+                text, join = f"{Path(code.co_filename).stem}: {qualname}", False
             sid = record.intern(text)
             if join:
                 record.join_labels.add(sid)
-            cached = self._code_labels[code] = (sid, join)
-        return cached[0], None
+            cached = self._code_labels[id(code)] = (sid, known is not None, code)
+        return cached
 
     def _future_label(self, awaited: Any) -> int:
         record = self._record

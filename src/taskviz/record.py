@@ -1,10 +1,12 @@
 """The event record: an append-only, columnar log of what every traced task did.
 
-Events live in three flat ``array('q')`` columns rather than one Python object each:
-the cyclic garbage collector never scans them, so recording a million events neither
-costs a few microseconds per step nor causes the gen-2 pauses that would distort the
-very timings being shown. A reader on the same thread consumes the record incrementally
-by index ("everything since N"), which is how the timeline model keeps up.
+Rows live in four flat ``array('q')`` columns rather than one Python object each: the
+cyclic garbage collector never scans them, so recording a million events neither costs
+a few microseconds per step nor causes the gen-2 pauses that would distort the very
+timings being shown. A whole step is one row (when it started, when it ended and how),
+written once the step is over: half the appends of a start and an end event, and the
+loop cannot draw a frame mid-step anyway. A reader on the same thread consumes the
+record incrementally by row index ("everything since N").
 """
 
 from __future__ import annotations
@@ -17,14 +19,19 @@ from typing import Any, Iterator, NamedTuple
 
 
 class Kind(IntEnum):
-    """What happened to a task. The code column holds ``task_id << 4 | kind``."""
+    """What a row says happened. The code column holds ``task_id << 4 | kind``.
+
+    For a task, AWAITING, YIELDED and DONE rows are whole steps: running from ``start``
+    to ``time``, then suspended, ready or finished. For a thread job (``TaskInfo.kind``
+    "thread") STARTED and DONE are instants, like CREATED and WOKEN for everyone.
+    """
 
     CREATED = 0  # arg: parent task id + 1, or 0 for none; the task is pending
-    STARTED = 1  # a step begins: the task is running
-    AWAITING = 2  # the step ended suspended; arg: label id << 32 | location id
-    YIELDED = 3  # the step ended on a bare yield (sleep(0)): ready at once; arg: location id
+    STARTED = 1  # a thread job began on a worker thread (as an event: a task's step began)
+    AWAITING = 2  # a step that ended suspended; arg: label id << 32 | location id
+    YIELDED = 3  # a step that ended on a bare yield (sleep(0)): ready at once
     WOKEN = 4  # what it awaited completed, its wake-up is queued: ready
-    DONE = 5  # the coroutine finished; arg: Outcome
+    DONE = 5  # a step that finished the coroutine (or a thread job ended); arg: Outcome
 
 
 class Outcome(IntEnum):
@@ -36,6 +43,7 @@ class Outcome(IntEnum):
 KIND_BITS = 4
 KIND_MASK = (1 << KIND_BITS) - 1
 LOCATION_MASK = (1 << 32) - 1
+_STEP_KINDS = (Kind.AWAITING, Kind.YIELDED, Kind.DONE)
 NO_STRING = 0  # string id 0 is always "": "no label" / "no location"
 
 
@@ -71,17 +79,19 @@ class TaskInfo:
 class EventRecord:
     """Events in flat columns plus the small tables they point into."""
 
+    starts: array = field(default_factory=lambda: array("q"))
     times: array = field(default_factory=lambda: array("q"))
     codes: array = field(default_factory=lambda: array("q"))
     args: array = field(default_factory=lambda: array("q"))
     strings: list[str] = field(default_factory=lambda: [""])
     tasks: list[TaskInfo] = field(default_factory=list)
     join_labels: set[int] = field(default_factory=set)
-    stalls: dict[int, str] = field(default_factory=dict)
+    stalls: dict[int, str] = field(default_factory=dict)  # clock ns a long step was seen -> its line
     _string_ids: dict[str, int] = field(default_factory=lambda: {"": NO_STRING})
 
     def __len__(self) -> int:
-        return len(self.times)
+        """Rows written so far; only the loop thread appends, so all columns agree."""
+        return len(self.codes)
 
     def intern(self, text: str) -> int:
         """Id of ``text`` in the string table, adding it once."""
@@ -92,20 +102,27 @@ class EventRecord:
             self.strings.append(text)
         return sid
 
-    def append(self, time_ns: int, task: int, kind: Kind, arg: int = 0) -> None:
+    def append(self, time_ns: int, task: int, kind: Kind, arg: int = 0, start_ns: int | None = None) -> None:
         """Slow-path append; the tracer appends to the columns directly."""
+        self.starts.append(time_ns if start_ns is None else start_ns)
         self.times.append(time_ns)
         self.codes.append(task << KIND_BITS | kind)
         self.args.append(arg)
 
-    def event(self, index: int) -> Event:
+    def is_step(self, index: int) -> bool:
+        """Whether row ``index`` is a task's whole step (and so also means "started")."""
         code = self.codes[index]
-        return Event(index, self.times[index], code >> KIND_BITS, Kind(code & KIND_MASK), self.args[index])
+        return code & KIND_MASK in _STEP_KINDS and self.tasks[code >> KIND_BITS].kind == "task"
 
     def events(self, start: int = 0, stop: int | None = None) -> Iterator[Event]:
-        stop = len(self.times) if stop is None else stop
+        """Rows from ``start`` as events in order; a step row gives its STARTED event first."""
+        stop = len(self.codes) if stop is None else stop
         for index in range(start, stop):
-            yield self.event(index)
+            code = self.codes[index]
+            tid, kind = code >> KIND_BITS, Kind(code & KIND_MASK)
+            if kind in _STEP_KINDS and self.tasks[tid].kind == "task":
+                yield Event(index, self.starts[index], tid, Kind.STARTED, 0)
+            yield Event(index, self.times[index], tid, kind, self.args[index])
 
     def label(self, arg: int) -> str:
         """The awaited-thing label packed into an AWAITING event's arg."""
@@ -117,10 +134,14 @@ class EventRecord:
 
     def nbytes(self) -> int:
         """Bytes held by the event columns, including their spare capacity."""
-        return sum(sys.getsizeof(col) for col in (self.times, self.codes, self.args))
+        return sum(sys.getsizeof(col) for col in (self.starts, self.times, self.codes, self.args))
+
+    def event_count(self) -> int:
+        """Events the rows stand for: a step row is two (started, then how it ended)."""
+        return sum(1 for index in range(len(self.codes)) if self.is_step(index)) + len(self.codes)
 
     def bytes_per_event(self) -> float:
-        return self.nbytes() / max(1, len(self.times))
+        return self.nbytes() / max(1, self.event_count())
 
 
 def describe_value(value: Any, limit: int = 60) -> str:

@@ -84,8 +84,7 @@ class Step:
     task: int
     start_ns: int
     end_ns: int
-    location: int  # string id of the line it suspended on, 0 if it finished the task
-    started_at: int  # event index of its start, to look up where a stall was caught
+    location: int  # string id of the line it suspended on, 0 if it yielded or finished
 
 
 class TimelineModel:
@@ -99,26 +98,24 @@ class TimelineModel:
         self.step_ends = array("q")
         self.step_tasks = array("q")
         self.step_locations = array("q")
-        self.step_events = array("q")
         self.busy_ns = 0
         self.longest_step = -1
         self.blocks: list[int] = []  # indexes of steps of BLOCK_NS or more
-        self._open_step_start = -1
-        self._open_step_event = -1
         self._order: list[int] | None = None
 
     # -- reading the record ---------------------------------------------------------
 
     def update(self, until: int | None = None) -> int:
-        """Fold in events added since the last call (up to index ``until``); returns how many.
+        """Fold in rows added since the last call (up to row ``until``); returns how many.
 
         ``until`` replays a finished record partway, as it looked mid-run.
         """
         record = self.record
-        start, stop = self.consumed, len(record.times) if until is None else min(until, len(record.times))
+        total = len(record.codes)
+        start, stop = self.consumed, total if until is None else min(until, total)
         if start == stop:
             return 0
-        times, codes, args = record.times, record.codes, record.args
+        starts, times, codes, args = record.starts, record.times, record.codes, record.args
         origin = self.origin_ns
         tracks = self.tracks
         for index in range(start, stop):
@@ -133,15 +130,23 @@ class TimelineModel:
             last = track.times[-1]
             if t < last:
                 t = last
+            if t > self.end_ns:
+                self.end_ns = t
+            if kind == Kind.WOKEN:
+                if track.state == State.AWAITING:
+                    self._change(track, t, State.READY)
+                continue
             if track.thread:
                 self._change(track, t, State.RUNNING if kind == Kind.STARTED else _OUTCOME_STATE[Outcome(args[index])])
                 track.steps += kind == Kind.STARTED
-            elif kind == Kind.STARTED:
-                self._change(track, t, State.RUNNING)
-                track.steps += 1
-                self._open_step_start = t
-                self._open_step_event = index
-            elif kind == Kind.AWAITING:
+                continue
+            t0 = starts[index] - origin
+            if t0 < last:
+                t0 = last
+            self._change(track, t0, State.RUNNING)
+            track.steps += 1
+            location = 0
+            if kind == Kind.AWAITING:
                 arg = args[index]
                 label = arg >> 32
                 location = arg & LOCATION_MASK
@@ -152,19 +157,11 @@ class TimelineModel:
                 if key not in track._awaited_seen:
                     track._awaited_seen.add(key)
                     track.awaited.append(key)
-                self._end_step(tid, t, location)
             elif kind == Kind.YIELDED:
                 self._change(track, t, State.READY)
-                self._end_step(tid, t, 0)
-            elif kind == Kind.WOKEN:
-                if track.state == State.AWAITING:
-                    self._change(track, t, State.READY)
-            elif kind == Kind.DONE:
+            else:
                 self._change(track, t, _OUTCOME_STATE[Outcome(args[index])])
-                if self._open_step_start >= 0:
-                    self._end_step(tid, t, 0)
-            if t > self.end_ns:
-                self.end_ns = t
+            self._add_step(tid, t0, t, location)
         self.consumed = stop
         return stop - start
 
@@ -194,31 +191,20 @@ class TimelineModel:
         track.times.append(t)
         track.states.append(state)
 
-    def _end_step(self, tid: int, t: int, location: int) -> None:
-        start = self._open_step_start
-        if start < 0:
-            return
+    def _add_step(self, tid: int, start: int, end: int, location: int) -> None:
         self.step_starts.append(start)
-        self.step_ends.append(t)
+        self.step_ends.append(end)
         self.step_tasks.append(tid)
         self.step_locations.append(location)
-        self.step_events.append(self._open_step_event)
-        duration = t - start
+        duration = end - start
         self.busy_ns += duration
         index = len(self.step_starts) - 1
         if self.longest_step < 0 or duration > self.step_ends[self.longest_step] - self.step_starts[self.longest_step]:
             self.longest_step = index
         if duration >= BLOCK_NS:
             self.blocks.append(index)
-        self._open_step_start = -1
 
     # -- questions ------------------------------------------------------------------
-
-    def running_task(self) -> int | None:
-        """The task inside a step right now, if the record ends mid-step."""
-        if self._open_step_start < 0:
-            return None
-        return self.record.codes[self._open_step_event] >> KIND_BITS
 
     def step(self, index: int) -> Step:
         return Step(
@@ -226,15 +212,15 @@ class TimelineModel:
             self.step_starts[index],
             self.step_ends[index],
             int(self.step_locations[index]),
-            int(self.step_events[index]),
         )
 
     def step_where(self, index: int) -> str:
-        """The best line to blame for a step: where a stall was caught, else where it stopped."""
+        """The best line to blame for a step: where it was caught stuck, else where it stopped."""
         step = self.step(index)
-        caught = self.record.stalls.get(step.started_at)
-        if caught:
-            return caught
+        start, end = step.start_ns + self.origin_ns, step.end_ns + self.origin_ns
+        for seen_at, where in self.record.stalls.items():
+            if start <= seen_at <= end:
+                return where
         if step.location:
             return self.record.strings[step.location]
         return self.tracks[step.task].info.created_at
@@ -329,13 +315,6 @@ class TimelineModel:
                     if out[c] == -1 or value < 0:
                         out[c] = value
             i += 1
-        running = self.running_task()
-        if running is not None and self._open_step_start < t1:
-            first = max(0, (self._open_step_start - t0) // dt)
-            for c in range(first, n):
-                if out[c] == -1:
-                    out[c] = running
-                    break
         return out
 
     def alive(self) -> int:

@@ -1,16 +1,21 @@
 """Instrumentation: every task a scenario creates is wrapped, and each of its steps recorded.
 
-Three hooks, all installed on one loop instance for the length of a run and nothing
-else patched:
+The hooks, all on one loop instance for the length of a run and nothing else patched:
 
 * a task factory (chained to any factory already there) that wraps the coroutine of
-  every task created while the run's context variable is set, which asyncio copies into
-  every task created under the root task, and so reaches exactly the scenario's tasks;
+  every task created while the run's context variable is set; asyncio copies that
+  variable into every task created under the root task, so exactly the scenario's tasks
+  are traced and the app's own never are;
 * the wrapper itself, one module-level class (asyncio caches every type that passes
   ``iscoroutine``, so a class per run would leak), which sees each step start and end;
-* a hook on the loop's ``call_soon``: a future completing schedules its waiters'
-  wake-ups through it at that very moment, which is when a task truly becomes ready
-  (a done-callback would run only when the loop next gets control, late by any block).
+* while a traced step runs, a hook on the loop's ``call_soon``: a future the step
+  completes (``Event.set()``, ``Queue.put()``, ``cancel()``...) schedules its waiters'
+  wake-ups through it at that very instant, which is when they truly became ready, even
+  if the step then blocks the loop. Outside steps the hook is off, so the loop's own
+  scheduling pays nothing. Sleeps are ready at their deadline, known when they suspend;
+  a traced task's waiters are ready when its last step ends; anything else (I/O, executor
+  results) is seen by a done-callback, the first in line before the task's wake-up;
+* the loop's default executor, so that jobs sent to threads show as rows of their own.
 
 This module knows nothing about Textual; it only writes to an ``EventRecord``.
 """
@@ -31,64 +36,83 @@ from types import FrameType
 from typing import Any
 
 from .awaits import PACKAGE_DIR, AwaitDescriber, display_path
-from .record import KIND_BITS, EventRecord, Kind, Outcome, TaskInfo, describe_value
+from .record import KIND_BITS, KIND_MASK, EventRecord, Kind, Outcome, TaskInfo, describe_value
 
+_TASK_TYPES = {asyncio.Task, getattr(asyncio.tasks, "_PyTask", asyncio.Task)}
 _CURRENT_RUN: contextvars.ContextVar[Run | None] = contextvars.ContextVar("taskviz_run", default=None)
 
-_STARTED, _AWAITING, _YIELDED, _WOKEN, _DONE = (
-    Kind.STARTED,
+_AWAITING, _YIELDED, _WOKEN, _DONE, _CREATED, _STARTED = (
     Kind.AWAITING,
     Kind.YIELDED,
     Kind.WOKEN,
     Kind.DONE,
+    Kind.CREATED,
+    Kind.STARTED,
 )
 
 
 class TracedCoroutine(Coroutine[Any, Any, Any]):
-    """Stands in for a scenario coroutine inside its Task, recording every step."""
+    """Stands in for a scenario coroutine inside its Task, recording every step.
 
-    __slots__ = ("_coro", "_run", "_tid", "__weakref__")
+    ``send`` is the hot path of the whole tool: one clock read on each side of the step,
+    one row of four ints, and the wake-up hook switched on for the step's duration.
+    """
+
+    __slots__ = ("_coro", "_run", "_tid", "_code", "__weakref__")
 
     def __init__(self, coro: Coroutine[Any, Any, Any], run: Run, tid: int) -> None:
         self._coro = coro
         self._run = run
         self._tid = tid
+        self._code = tid << KIND_BITS
 
     def send(self, value: Any) -> Any:
         run = self._run
-        run.step_begins(self._tid)
+        loop_vars = run._loop_vars
+        loop_vars["call_soon"] = run._hook
+        t0 = run.clock()
         try:
             awaited = self._coro.send(value)
-        except StopIteration as stop:
-            run.finished(self._tid, Outcome.OK, stop.value)
-            raise
-        except asyncio.CancelledError as exc:
-            run.finished(self._tid, Outcome.CANCELLED, exc)
-            raise
         except BaseException as exc:
-            run.finished(self._tid, Outcome.FAILED, exc)
+            run._step_raised(self, t0, exc)
             raise
-        run.suspended(self, awaited)
+        prior = run._prior_call_soon
+        if prior is None:
+            loop_vars.pop("call_soon", None)
+        else:
+            loop_vars["call_soon"] = prior
+        t1 = run.clock()
+        if awaited is None:
+            run._s(t0)
+            run._t(t1)
+            run._c(self._code | _YIELDED)
+            run._a(0)
+        else:
+            run._suspended(self, t0, t1, awaited)
         return awaited
 
     def throw(self, typ: Any, val: Any = None, tb: Any = None) -> Any:
         run = self._run
-        run.step_begins(self._tid)
+        loop_vars = run._loop_vars
+        loop_vars["call_soon"] = run._hook
+        t0 = run.clock()
         try:
             if val is None and tb is None:
                 awaited = self._coro.throw(typ)
             else:
                 awaited = self._coro.throw(typ, val, tb)
-        except StopIteration as stop:
-            run.finished(self._tid, Outcome.OK, stop.value)
-            raise
-        except asyncio.CancelledError as exc:
-            run.finished(self._tid, Outcome.CANCELLED, exc)
-            raise
         except BaseException as exc:
-            run.finished(self._tid, Outcome.FAILED, exc)
+            run._step_raised(self, t0, exc)
             raise
-        run.suspended(self, awaited)
+        run._unhook()
+        t1 = run.clock()
+        if awaited is None:
+            run._s(t0)
+            run._t(t1)
+            run._c(self._code | _YIELDED)
+            run._a(0)
+        else:
+            run._suspended(self, t0, t1, awaited)
         return awaited
 
     def close(self) -> None:
@@ -110,8 +134,8 @@ class TracedCoroutine(Coroutine[Any, Any, Any]):
 class Run:
     """One instrumented execution of a scenario's ``main()`` on a loop.
 
-    Create it on the loop's thread with :meth:`start`; it records until its root task
-    finishes, then takes its hooks off the loop.
+    Create it on the loop's thread with :meth:`start`; it records until its root task and
+    every task left behind have finished, then takes its hooks off the loop.
     """
 
     def __init__(self, loop: asyncio.AbstractEventLoop, record: EventRecord | None = None) -> None:
@@ -124,13 +148,22 @@ class Run:
         self.root_done_ns: int | None = None
         self.finished_ns: int | None = None
         self._tasks: dict[int, asyncio.Task[Any]] = {}
-        self._coros: dict[int, TracedCoroutine] = {}
-        self._waiting: dict[int, tuple[Any, list[TracedCoroutine], int | None]] = {}
+        self._waiting: dict[int, tuple[Any, list[int], int | None]] = {}
         self._loop_thread = threading.get_ident()
         self._watch: StallWatch | None = None
         self._from_threads: collections.deque[tuple[int, int, int, Any]] = collections.deque()
-        times, codes, args = self.record.times, self.record.codes, self.record.args
-        self._t, self._c, self._a = times.append, codes.append, args.append
+        self._loop_vars: dict[str, Any] = vars(loop)
+        self._prior_call_soon: Any = self._loop_vars.get("call_soon")
+        self._call_soon = loop.call_soon
+        self._hook = self._hooked_call_soon
+        self._future_done_cb = self._future_done
+        record = self.record
+        self._s, self._t, self._c, self._a = (
+            record.starts.append,
+            record.times.append,
+            record.codes.append,
+            record.args.append,
+        )
 
     @classmethod
     def start(cls, main: Coroutine[Any, Any, Any], loop: asyncio.AbstractEventLoop | None = None,
@@ -174,7 +207,10 @@ class Run:
         return self._tasks.get(tid)
 
     def traced(self, tid: int) -> TracedCoroutine | None:
-        return self._coros.get(tid)
+        """The wrapper of a live task, to walk where it is suspended right now."""
+        task = self._tasks.get(tid)
+        coro = task.get_coro() if task is not None else None
+        return coro if type(coro) is TracedCoroutine else None
 
     def cancel(self) -> None:
         """Cancel the whole scenario: its root and every task it left alive."""
@@ -191,7 +227,7 @@ class Run:
             await asyncio.wait(list(self._tasks.values()))
         await asyncio.sleep(0)
 
-    # -- called by the task factory --------------------------------------------------
+    # -- tasks: called by the task factory --------------------------------------------
 
     def adopt(self, coro: Coroutine[Any, Any, Any]) -> TracedCoroutine:
         record = self.record
@@ -202,10 +238,7 @@ class Run:
             TaskInfo(tid, parent, _qualname(coro), self._creation_site(coro), name=f"Task-{tid}", group=group)
         )
         traced = TracedCoroutine(coro, self, tid)
-        self._coros[tid] = traced
-        self._t(self.clock())
-        self._c(tid << KIND_BITS | Kind.CREATED)
-        self._a(0 if parent is None else parent + 1)
+        self._instant(self.clock(), tid, _CREATED, 0 if parent is None else parent + 1)
         return traced
 
     def adopted(self, tid: int, task: asyncio.Task[Any]) -> None:
@@ -227,7 +260,100 @@ class Run:
             return ""
         return self.record.strings[describer.location_of(code, code.co_firstlineno)]
 
-    # -- executor jobs: submitted on the loop thread, run on worker threads ---------
+    def _instant(self, t: int, tid: int, kind: Kind, arg: int = 0) -> None:
+        self._s(t)
+        self._t(t)
+        self._c(tid << KIND_BITS | kind)
+        self._a(arg)
+
+    # -- steps: called by the wrapper ------------------------------------------------------
+
+    def _unhook(self) -> None:
+        if self._prior_call_soon is None:
+            self._loop_vars.pop("call_soon", None)
+        else:
+            self._loop_vars["call_soon"] = self._prior_call_soon
+
+    def _suspended(self, traced: TracedCoroutine, t0: int, t1: int, awaited: Any) -> None:
+        label, location, deadline_s = self.describer.describe(traced._coro, awaited)
+        self._s(t0)
+        self._t(t1)
+        self._c(traced._code | _AWAITING)
+        self._a(label << 32 | location)
+        key = id(awaited)
+        entry = self._waiting.get(key)
+        if entry is not None:
+            entry[1].append(traced._tid)
+            return
+        deadline = None if deadline_s is None else int(deadline_s * 1_000_000_000)
+        self._waiting[key] = (awaited, [traced._tid], deadline)
+        if type(awaited) in _TASK_TYPES:
+            coro = awaited.get_coro()
+            if type(coro) is TracedCoroutine and coro._run is self:
+                return  # woken when that task's last step ends, see _step_raised
+        awaited.add_done_callback(self._future_done_cb)
+
+    def _step_raised(self, traced: TracedCoroutine, t0: int, exc: BaseException) -> None:
+        """The step finished the coroutine: returned (StopIteration), raised or was cancelled."""
+        self._unhook()
+        t1 = self.clock()
+        tid = traced._tid
+        if isinstance(exc, StopIteration):
+            outcome, value = Outcome.OK, exc.value
+        elif isinstance(exc, asyncio.CancelledError):
+            outcome, value = Outcome.CANCELLED, exc
+        else:
+            outcome, value = Outcome.FAILED, exc
+        self._s(t0)
+        self._t(t1)
+        self._c(traced._code | _DONE)
+        self._a(int(outcome))
+        info = self.record.tasks[tid]
+        task = self._tasks.pop(tid, None)
+        if task is not None:
+            info.name = task.get_name()
+            waiters = self._waiting.pop(id(task), None)
+            if waiters is not None:
+                self._wake(waiters, t1)
+        info.outcome = outcome
+        if outcome is Outcome.OK:
+            info.result = describe_value(value)
+        elif outcome is Outcome.FAILED:
+            info.exception = _exception_text(value)
+        elif value.args:
+            info.exception = f"CancelledError: {value}"
+        if not self._tasks and self.root_done_ns is not None:
+            self.close()
+
+    # -- wake-ups ----------------------------------------------------------------------------
+
+    def _hooked_call_soon(self, callback: Any, *args: Any, context: Any = None) -> asyncio.Handle | None:
+        """``loop.call_soon`` while a traced step runs.
+
+        A future completing schedules its callbacks through here at that instant; ours is
+        first in line, so the waiters' wake-up is recorded now instead of being queued.
+        Futures ignore what scheduling returns.
+        """
+        if callback is self._future_done_cb:
+            self._future_done(args[0])
+            return None
+        return self._call_soon(callback, *args, context=context)
+
+    def _future_done(self, future: Any) -> None:
+        entry = self._waiting.pop(id(future), None)
+        if entry is not None:
+            self._wake(entry, self.clock())
+
+    def _wake(self, entry: tuple[Any, list[int], int | None], now: int) -> None:
+        deadline = entry[2]
+        when = now if deadline is None or deadline > now else deadline
+        for tid in entry[1]:
+            self._s(when)
+            self._t(when)
+            self._c(tid << KIND_BITS | _WOKEN)
+            self._a(0)
+
+    # -- executor jobs: submitted on the loop thread, run on worker threads -------------
 
     def adopt_job(self, fn: Callable[..., Any]) -> Callable[[], Any]:
         """Wrap an executor job so it shows as a row of its own: queued, running, done."""
@@ -237,20 +363,19 @@ class Run:
         record.tasks.append(
             TaskInfo(tid, parent, _job_name(fn), self._creation_site(fn), name="thread", kind="thread")
         )
-        self._t(self.clock())
-        self._c(tid << KIND_BITS | Kind.CREATED)
-        self._a(0 if parent is None else parent + 1)
+        self._instant(self.clock(), tid, _CREATED, 0 if parent is None else parent + 1)
         inbox = self._from_threads
         clock = self.clock
+        code = tid << KIND_BITS
 
         def job() -> Any:
-            inbox.append((clock(), tid << KIND_BITS | _STARTED, 0, threading.current_thread().name))
+            inbox.append((clock(), code | _STARTED, 0, threading.current_thread().name))
             try:
                 result = fn()
             except BaseException as exc:
-                inbox.append((clock(), tid << KIND_BITS | _DONE, int(Outcome.FAILED), exc))
+                inbox.append((clock(), code | _DONE, int(Outcome.FAILED), exc))
                 raise
-            inbox.append((clock(), tid << KIND_BITS | _DONE, int(Outcome.OK), result))
+            inbox.append((clock(), code | _DONE, int(Outcome.OK), result))
             return result
 
         return job
@@ -261,79 +386,18 @@ class Run:
         tasks = self.record.tasks
         while inbox:
             t, code, arg, detail = inbox.popleft()
-            self._t(t)
-            self._c(code)
-            self._a(arg)
+            self._instant(t, code >> KIND_BITS, Kind(code & KIND_MASK), arg)
             info = tasks[code >> KIND_BITS]
-            if code & 0xF == _STARTED:
+            if code & KIND_MASK == _STARTED:
                 info.name = detail
             else:
                 info.outcome = Outcome(arg)
                 if arg == Outcome.OK:
                     info.result = describe_value(detail)
                 else:
-                    info.exception = f"{type(detail).__name__}: {detail}" if str(detail) else type(detail).__name__
+                    info.exception = _exception_text(detail)
 
-    # -- called by the wrapper, once or twice per step: the hot path ---------------
-
-    def step_begins(self, tid: int) -> None:
-        self._t(self.clock())
-        self._c(tid << KIND_BITS | _STARTED)
-        self._a(0)
-
-    def suspended(self, traced: TracedCoroutine, awaited: Any) -> None:
-        now = self.clock()
-        if awaited is None:
-            self._t(now)
-            self._c(traced._tid << KIND_BITS | _YIELDED)
-            self._a(0)
-            return
-        where = self.describer.describe(traced._coro, awaited)
-        deadline = None if where.deadline is None else self._loop_time_to_ns(where.deadline)
-        entry = self._waiting.get(id(awaited))
-        if entry is None:
-            self._waiting[id(awaited)] = (awaited, [traced], deadline)
-        else:
-            entry[1].append(traced)
-        self._t(now)
-        self._c(traced._tid << KIND_BITS | _AWAITING)
-        self._a(where.label << 32 | where.location)
-
-    def finished(self, tid: int, outcome: Outcome, value: Any) -> None:
-        self._t(self.clock())
-        self._c(tid << KIND_BITS | _DONE)
-        self._a(int(outcome))
-        info = self.record.tasks[tid]
-        task = self._tasks.pop(tid, None)
-        self._coros.pop(tid, None)
-        if task is not None:
-            info.name = task.get_name()
-        info.outcome = outcome
-        if outcome is Outcome.OK:
-            info.result = describe_value(value)
-        elif outcome is Outcome.FAILED:
-            info.exception = f"{type(value).__name__}: {value}" if str(value) else type(value).__name__
-        elif value.args:
-            info.exception = f"CancelledError: {value}"
-        if not self._tasks and self.root_done_ns is not None:
-            self.close()
-
-    # -- called by the call_soon hook -------------------------------------------------
-
-    def woken(self, future: Any) -> None:
-        entry = self._waiting.pop(id(future), None)
-        if entry is None:
-            return
-        now = self.clock()
-        deadline = entry[2]
-        when = now if deadline is None or deadline > now else deadline
-        for traced in entry[1]:
-            self._t(when)
-            self._c(traced._tid << KIND_BITS | _WOKEN)
-            self._a(0)
-
-    def _loop_time_to_ns(self, when: float) -> int:
-        return int(when * 1_000_000_000)
+    # -- the end -------------------------------------------------------------------------
 
     def _root_done(self, _: asyncio.Future[Any]) -> None:
         """Like ``asyncio.run``: when main returns, tasks it left running are cancelled."""
@@ -354,9 +418,13 @@ class Run:
             self._watch.stop()
         _hooks_for(self.loop).detach(self)
 
-    def stall_location(self, event_index: int) -> str:
-        """Where a step that held the loop too long was caught, if it was."""
-        return self.record.stalls.get(event_index, "")
+    def in_step(self) -> bool:
+        """Whether a traced step holds the loop right now (its hook is on)."""
+        return self._loop_vars.get("call_soon") is self._hook
+
+
+def _exception_text(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
 
 
 def _clock_for(loop: asyncio.AbstractEventLoop) -> Callable[[], int]:
@@ -401,22 +469,17 @@ def _current_traced_task(run: Run) -> int | None:
 
 
 class _LoopHooks:
-    """The task factory and wake-up hook of one loop, shared by the runs on it."""
+    """The task factory and executor of one loop, shared by the runs on it."""
 
     def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
         self.loop = loop
         self.runs: list[Run] = []
         self._previous_factory: Any = None
-        self._had_call_soon = "call_soon" in vars(loop)
-        self._call_soon = loop.call_soon
 
     def attach(self, run: Run) -> None:
         if not self.runs:
             self._previous_factory = self.loop.get_task_factory()
-            self._had_call_soon = "call_soon" in vars(self.loop)
-            self._call_soon = self.loop.call_soon
             self.loop.set_task_factory(self._factory)
-            self.loop.call_soon = self._hooked_call_soon  # type: ignore[method-assign]
             if not isinstance(getattr(self.loop, "_default_executor", None), TracingExecutor):
                 self.loop.set_default_executor(TracingExecutor(thread_name_prefix="asyncio"))
         self.runs.append(run)
@@ -428,16 +491,11 @@ class _LoopHooks:
             return
         if self.loop.get_task_factory() == self._factory:
             self.loop.set_task_factory(self._previous_factory)
-        if vars(self.loop).get("call_soon") == self._hooked_call_soon:
-            if self._had_call_soon:
-                self.loop.call_soon = self._call_soon  # type: ignore[method-assign]
-            else:
-                del self.loop.call_soon
         _HOOKS.pop(self.loop, None)
 
     def _factory(self, loop: asyncio.AbstractEventLoop, coro: Any, **kwargs: Any) -> asyncio.Future[Any]:
         run = _CURRENT_RUN.get()
-        traced = run.adopt(coro) if run is not None and run in self.runs and asyncio.iscoroutine(coro) else None
+        traced = run.adopt(coro) if run is not None and run.finished_ns is None and asyncio.iscoroutine(coro) else None
         target = traced if traced is not None else coro
         if self._previous_factory is not None:
             task = self._previous_factory(loop, target, **kwargs)
@@ -446,14 +504,6 @@ class _LoopHooks:
         if traced is not None and run is not None:
             run.adopted(traced._tid, task)
         return task
-
-    def _hooked_call_soon(self, callback: Any, *args: Any, context: Any = None) -> asyncio.Handle:
-        for run in self.runs:
-            if args and run._waiting:
-                run.woken(args[0])
-            if run._from_threads:
-                run.sync()
-        return self._call_soon(callback, *args, context=context)
 
 
 class TracingExecutor(concurrent.futures.ThreadPoolExecutor):
@@ -485,7 +535,8 @@ class StallWatch(threading.Thread):
 
     Step durations are measured exactly by the wrapper; only *where* a step that blocks
     the loop is stuck (say on ``time.sleep``) needs a look from outside, since the step's
-    own frame moves on before anything inside the loop can record it.
+    own frame moves on before anything inside the loop can record it. The step in
+    progress is recognised by its wake-up hook being on, so the hot path pays nothing.
     """
 
     INTERVAL_S = 0.01
@@ -502,15 +553,19 @@ class StallWatch(threading.Thread):
     def run(self) -> None:
         run = self._run
         record = run.record
+        seen_rows, since = -1, 0
         while not self._stopped.wait(self.INTERVAL_S):
-            index = len(record.times) - 1
-            if index < 0 or record.codes[index] & 0xF != Kind.STARTED or index in record.stalls:
+            rows = len(record.codes)
+            now = run.clock()
+            if not run.in_step() or rows != seen_rows:
+                seen_rows, since = rows, now
                 continue
-            if run.clock() - record.times[index] < self.THRESHOLD_NS:
+            if now - since < self.THRESHOLD_NS:
                 continue
             frame = sys._current_frames().get(run._loop_thread)
             describer = run.describer
             while frame is not None and not describer.is_user_code(frame.f_code):
                 frame = frame.f_back
             if frame is not None:
-                record.stalls[index] = f"{display_path(frame.f_code.co_filename)}:{frame.f_lineno}"
+                record.stalls[now] = f"{display_path(frame.f_code.co_filename)}:{frame.f_lineno}"
+            seen_rows = -1

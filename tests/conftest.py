@@ -1,0 +1,43 @@
+"""Shared helpers: trace a coroutine function and read back its states."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+import pytest
+
+from taskviz.runner import Finished, run_main
+from taskviz.timeline import NS, State, TimelineModel, Track
+
+Main = Callable[[], Coroutine[Any, Any, Any]]
+
+
+def trace(main: Main, *, virtual_time: bool = True) -> Finished:
+    """Run ``main`` instrumented to the end, on a virtual clock unless asked otherwise."""
+    return run_main(main, virtual_time=virtual_time)
+
+
+def track_named(model: TimelineModel, coro: str, nth: int = 0) -> Track:
+    """The ``nth`` task whose coroutine is called ``coro``."""
+    matches = [track for track in model.tracks if track.info.coro.split(".")[-1] == coro]
+    return matches[nth]
+
+
+def states_seen(track: Track) -> list[State]:
+    """The task's states in order, with repeats collapsed."""
+    out: list[State] = []
+    for value in track.states:
+        state = State(value)
+        if not out or out[-1] != state:
+            out.append(state)
+    return out
+
+
+def seconds(ns: int) -> float:
+    return ns / NS
+
+
+@pytest.fixture
+def traced() -> Callable[..., Finished]:
+    return trace
