@@ -125,7 +125,7 @@ def load_main(scenario: Scenario) -> Callable[[], Coroutine[Any, Any, Any]]:
     sys.modules[module_name] = module
     try:
         spec.loader.exec_module(module)
-    except Exception as exc:
+    except (Exception, SystemExit) as exc:
         raise ScenarioError(f"{scenario.path.name} failed to import: {type(exc).__name__}: {exc}") from exc
     finally:
         sys.modules.pop(module_name, None)

@@ -399,9 +399,15 @@ class Run:
 
     # -- the end -------------------------------------------------------------------------
 
-    def _root_done(self, _: asyncio.Future[Any]) -> None:
-        """Like ``asyncio.run``: when main returns, tasks it left running are cancelled."""
+    def _root_done(self, root: asyncio.Future[Any]) -> None:
+        """Like ``asyncio.run``: when main returns, tasks it left running are cancelled.
+
+        main's own exception is the run's outcome, shown by whoever shows the run, so it is
+        marked retrieved here rather than logged as "never retrieved".
+        """
         self.root_done_ns = self.clock()
+        if not root.cancelled():
+            root.exception()
         for task in list(self._tasks.values()):
             task.cancel()
         if not self._tasks:

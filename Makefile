@@ -1,0 +1,30 @@
+# Two commands on a fresh machine with Python 3.11+: `make run` opens the app, `make test`
+# runs the whole suite. Each creates .venv and installs the project into it when missing.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+
+.PHONY: run test bench clean
+
+run: $(INSTALLED)
+	$(BIN)/taskviz $(ARGS)
+
+test: $(INSTALLED)
+	$(BIN)/python -m pytest -n 2 -q
+
+bench: $(INSTALLED)
+	$(BIN)/python bench/bench_tracing.py
+	$(BIN)/python bench/bench_frame.py
+	$(BIN)/python bench/bench_ui_wall.py
+
+$(INSTALLED): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "taskviz needs Python 3.11 or newer")'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[test]'
+	touch $(INSTALLED)
+
+clean:
+	rm -rf $(VENV) build dist src/*.egg-info

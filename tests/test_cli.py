@@ -1,0 +1,153 @@
+"""The ``taskviz`` command as a user types it: list, run headless, JSON, errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def taskviz(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "100"}
+    return subprocess.run(
+        [sys.executable, "-m", "taskviz", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=ROOT,
+        env=env,
+    )
+
+
+def test_list_shows_every_scenario_with_title_and_summary() -> None:
+    result = taskviz("list")
+    assert result.returncode == 0
+    lines = result.stdout.splitlines()
+    by_name = {line.split()[0]: line for line in lines if line and not line.startswith(" ")}
+    for name in ("basic", "workers", "sequential"):
+        assert name in by_name
+    assert "Two fetches at once: 5 s of waiting in 3 s" in by_name["basic"]
+    assert "[basics]" in by_name["basic"]
+    assert any("tutorial's first example" in line for line in lines)
+
+
+def test_headless_json_on_stdout_reports_the_measured_run() -> None:
+    result = taskviz("run", "basic", "--headless", "--virtual-time", "--json", "-")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["scenario"] == "basic"
+    assert data["wall_s"] == pytest.approx(3.0, abs=0.01)
+    fetches = [task for task in data["tasks"] if task["coro"].endswith("fetch_data")]
+    assert sorted(round(t["awaiting_s"], 2) for t in fetches) == [2.0, 3.0]
+    for task in fetches:
+        assert task["parent"] == data["tasks"][0]["id"]
+        assert task["outcome"] == "ok"
+        assert task["steps"] == 2
+        (awaited,) = task["awaited"]
+        assert awaited["what"] in ("sleep 2s", "sleep 3s")
+        assert awaited["at"].startswith("scenarios/basic.py:")
+    assert {t["result"] for t in fetches} == {"'Data: Users'", "'Data: Products'"}
+    expected_keys = {"id", "name", "parent", "coro", "created_at", "outcome", "result", "created_s",
+                     "finished_s", "running_s", "awaiting_s", "ready_s", "steps", "awaited"}
+    assert set(fetches[0]) == expected_keys
+    assert set(data["loop"]) == {"busy_s", "longest_step_s", "longest_step_at"}
+    # what the scenario printed went to stderr, so stdout stays parseable
+    assert "Fetching Users" in result.stderr
+    assert "5.0 s of waiting in 3.0 s" in result.stderr
+
+
+def test_headless_text_timeline_and_summary(tmp_path: Path) -> None:
+    out = tmp_path / "out.json"
+    result = taskviz("run", "sequential", "--headless", "--virtual-time", "--json", str(out))
+    assert result.returncode == 0
+    text = result.stdout
+    assert "Fetching Users" in text, "the scenario's own prints go to stdout"
+    assert "sequential — One fetch after another" in text
+    assert "event loop" in text and "main" in text
+    assert "5.0 s of waiting in 5.0 s — 1.0x" in text
+    assert "\x1b[" not in text, "no colour when stdout is not a terminal"
+    assert json.loads(out.read_text())["wall_s"] == pytest.approx(5.0, abs=0.01)
+
+
+def test_real_time_basic_takes_three_seconds_not_five() -> None:
+    """The tutorial's headline, on the real clock: the one test that waits for real."""
+    result = taskviz("run", "basic", "--headless", "--json", "-")
+    assert result.returncode == 0
+    data = json.loads(result.stdout)
+    assert 2.9 <= data["wall_s"] <= 3.2
+    fetches = sorted((t for t in data["tasks"] if t["coro"].endswith("fetch_data")), key=lambda t: t["awaiting_s"])
+    assert fetches[0]["awaiting_s"] == pytest.approx(2.0, abs=0.05)
+    assert fetches[1]["awaiting_s"] == pytest.approx(3.0, abs=0.05)
+
+
+def test_a_scenario_by_path(tmp_path: Path) -> None:
+    script = tmp_path / "mine.py"
+    script.write_text(
+        '"""My own script"""\nimport asyncio\n\nasync def main():\n    await asyncio.gather(asyncio.sleep(1), asyncio.sleep(2))\n'
+    )
+    result = taskviz("run", str(script), "--headless", "--virtual-time")
+    assert result.returncode == 0, result.stderr
+    assert "mine — My own script" in result.stdout
+    assert "3.0 s of waiting in 2.0 s" in result.stdout
+    result = taskviz("run", "scenarios/workers.py", "--headless", "--virtual-time", "--json", "-")
+    assert json.loads(result.stdout)["scenario"] == "workers"
+
+
+def test_a_failing_scenario_still_prints_its_timeline_and_exits_1(tmp_path: Path) -> None:
+    script = tmp_path / "broken.py"
+    script.write_text(
+        '"""Breaks"""\nimport asyncio\n\nasync def main():\n    await asyncio.sleep(0.5)\n    raise ValueError("no luck")\n'
+    )
+    result = taskviz("run", str(script), "--headless", "--virtual-time")
+    assert result.returncode == 1
+    assert "✗" in result.stdout
+    assert "main() ended with ValueError: no luck" in result.stdout
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("run", "nosuch", "--headless"), "taskviz: unknown scenario 'nosuch'"),
+        (("run", "missing/file.py", "--headless"), "taskviz: no such file: missing/file.py"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2(args: tuple[str, ...], message: str) -> None:
+    result = taskviz(*args)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(message)
+
+
+def test_a_script_that_cannot_run_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    for name, body in {
+        "syntax.py": "def main(:\n",
+        "nomain.py": "x = 1\n",
+        "sync.py": "def main():\n    return 1\n",
+        "crash.py": "raise RuntimeError('at import')\n",
+    }.items():
+        script = tmp_path / name
+        script.write_text(body)
+        result = taskviz("run", str(script), "--headless")
+        assert result.returncode == 2, (name, result.stderr)
+        assert len(result.stderr.strip().splitlines()) == 1, (name, result.stderr)
+        assert "Traceback" not in result.stderr
+
+
+def test_thousands_of_tasks_stay_readable(tmp_path: Path) -> None:
+    script = tmp_path / "many.py"
+    script.write_text(
+        '"""Many"""\nimport asyncio\n\nasync def job(i):\n    await asyncio.sleep(i % 7 / 10)\n\n'
+        "async def main():\n    await asyncio.gather(*(job(i) for i in range(3000)))\n"
+    )
+    result = taskviz("run", str(script), "--headless", "--virtual-time", "--rows", "20")
+    assert result.returncode == 0
+    assert "… 2,981 more tasks not shown (2,981 × job)" in result.stdout
+    assert len(result.stdout.splitlines()) < 45

@@ -1,0 +1,97 @@
+"""The timeline model answers from a record: states over time, cells for a frame, the loop lane."""
+
+from __future__ import annotations
+
+from taskviz.axis import format_duration, ticks
+from taskviz.record import EventRecord, Kind, Outcome, TaskInfo
+from taskviz.timeline import BLOCK_NS, State, TimelineModel
+
+MS = 1_000_000
+
+
+def two_tasks() -> EventRecord:
+    """main awaits a child; the child blocks the loop for 50 ms, then sleeps and finishes."""
+    record = EventRecord()
+    record.tasks += [TaskInfo(0, None, "main", "x.py:1"), TaskInfo(1, 0, "child", "x.py:2")]
+    sleep, where = record.intern("sleep 1s"), record.intern("x.py:9")
+    join = record.intern("task child")
+    record.join_labels.add(join)
+    record.append(0, 0, Kind.CREATED)
+    record.append(0, 1, Kind.CREATED, 1, start_ns=0)
+    record.append(1 * MS, 0, Kind.AWAITING, join << 32 | where, start_ns=0)
+    record.append(60 * MS, 1, Kind.AWAITING, sleep << 32 | where, start_ns=10 * MS)
+    record.append(1060 * MS, 1, Kind.WOKEN)
+    record.append(1070 * MS, 1, Kind.DONE, Outcome.OK, start_ns=1070 * MS)
+    record.append(1070 * MS, 0, Kind.WOKEN)
+    record.append(1080 * MS, 0, Kind.DONE, Outcome.OK, start_ns=1075 * MS)
+    return record
+
+
+def test_states_and_totals_follow_the_rows() -> None:
+    model = TimelineModel(two_tasks(), 0)
+    assert model.update() == 8
+    main, child = model.tracks
+    assert child.state_at(5 * MS) is State.PENDING
+    assert child.state_at(30 * MS) is State.RUNNING
+    assert child.state_at(500 * MS) is State.AWAITING
+    assert child.state_at(1065 * MS) is State.READY
+    assert child.state is State.DONE and child.finished_ns == 1070 * MS
+    assert (child.running_ns, child.awaiting_ns, child.ready_ns) == (50 * MS, 1000 * MS, 10 * MS)
+    assert main.awaiting_ns == 1069 * MS and main.waiting_ns == 0, "waiting on a task is a join, not waiting"
+    assert child.waiting_ns == 1000 * MS
+    assert model.order() == [0, 1] and child.depth == 1
+    assert model.busy_ns == (1 + 50 + 0 + 5) * MS
+
+
+def test_incremental_updates_see_only_new_rows() -> None:
+    record = two_tasks()
+    model = TimelineModel(record, 0)
+    assert model.update(until=4) == 4
+    assert model.tracks[1].state is State.AWAITING
+    assert model.update() == 4
+    assert model.update() == 0
+
+
+def test_cells_show_the_most_telling_state_per_cell() -> None:
+    model = TimelineModel(two_tasks(), 0)
+    model.update()
+    cells = model.cells(1, 0, 100 * MS, 12)
+    # a 50 ms step inside the first 100 ms cell shows as running, not pending
+    assert State(cells[0]) is State.RUNNING
+    assert all(State(c) is State.AWAITING for c in cells[1:10])
+    assert State(cells[10]) is State.DONE
+    assert State(cells[11]) is State.NONE
+    fine = model.cells(1, 1050 * MS, 5 * MS, 4)
+    assert [State(c) for c in fine] == [State.AWAITING, State.AWAITING, State.READY, State.READY]
+
+
+def test_loop_lane_marks_who_holds_the_loop_and_the_blocks() -> None:
+    model = TimelineModel(two_tasks(), 0)
+    model.update()
+    lane = model.loop_cells(0, 10 * MS, 110)
+    assert lane[0] == 0
+    assert all(v == ~1 for v in lane[1:6]), "the 50 ms step of task 1 is a block"
+    assert lane[50] == -1, "idle while everyone waits"
+    assert lane[107] == 1 and lane[108] == -1
+    assert model.blocks == [1] and model.step(1).end_ns - model.step(1).start_ns >= BLOCK_NS
+    assert model.step_where(1) == "x.py:9"
+
+
+def test_intervals_answer_what_a_task_did_in_a_window() -> None:
+    model = TimelineModel(two_tasks(), 0)
+    model.update()
+    assert model.intervals(1, 0, 2000 * MS) == [
+        (0, 10 * MS, State.PENDING),
+        (10 * MS, 60 * MS, State.RUNNING),
+        (60 * MS, 1060 * MS, State.AWAITING),
+        (1060 * MS, 1070 * MS, State.READY),
+        (1070 * MS, 1070 * MS, State.RUNNING),
+        (1070 * MS, 1070 * MS, State.DONE),
+    ]
+
+
+def test_axis_ticks_are_round_and_readable() -> None:
+    marks = ticks(0, 50 * MS, 80)
+    assert [label for _, _, label in marks[:3]] == ["0", "500ms", "1s"]
+    assert all(b[0] - a[0] >= 8 for a, b in zip(marks, marks[1:]))
+    assert format_duration(3_004_000_000) == "3.00 s" and format_duration(12_400_000) == "12.4 ms"
