@@ -151,3 +151,30 @@ def test_thousands_of_tasks_stay_readable(tmp_path: Path) -> None:
     assert result.returncode == 0
     assert "… 2,981 more tasks not shown (2,981 × job)" in result.stdout
     assert len(result.stdout.splitlines()) < 45
+
+
+def test_the_text_timeline_is_coloured_on_a_terminal() -> None:
+    import pty
+
+    controller, terminal = pty.openpty()
+    env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "taskviz", "run", "basic", "--headless", "--virtual-time", "--width", "90"],
+        stdout=terminal, stderr=subprocess.DEVNULL, cwd=ROOT, env=env,
+    )
+    os.close(terminal)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(controller, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(controller)
+    assert process.wait(timeout=30) == 0
+    text = b"".join(chunks).decode()
+    running = "\x1b[38;2;61;220;132m█"  # the running glyph in the running colour
+    assert running in text
+    assert "\x1b[38;2;95;159;255m─" in text, "awaiting bars in the awaiting colour"

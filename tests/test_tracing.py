@@ -509,3 +509,21 @@ def test_the_record_is_read_incrementally_and_stays_compact() -> None:
     assert sum(counts) == total > 500 * 20
     assert sum(1 for c in counts if c) > 3, "the model caught up many times, a slice at a time"
     assert per_event <= 64
+
+
+def test_a_bad_yield_fails_the_task_as_it_would_untraced() -> None:
+    import types
+
+    @types.coroutine
+    def bad() -> object:
+        yield "not a future"
+
+    async def main() -> None:
+        await bad()
+
+    with pytest.raises(RuntimeError, match="bad yield") as plain:
+        asyncio.run(main())
+    finished = trace(main)
+    assert finished.record.tasks[0].outcome is Outcome.FAILED
+    assert finished.record.tasks[0].exception.startswith("RuntimeError: Task got bad yield")
+    assert str(plain.value).startswith("Task got bad yield")

@@ -291,7 +291,10 @@ class Run:
             coro = awaited.get_coro()
             if type(coro) is TracedCoroutine and coro._run is self:
                 return  # woken when that task's last step ends, see _step_raised
-        awaited.add_done_callback(self._future_done_cb)
+        try:
+            awaited.add_done_callback(self._future_done_cb)
+        except AttributeError:
+            del self._waiting[key]  # not a future: the Task itself will reject it, as untraced
 
     def _step_raised(self, traced: TracedCoroutine, t0: int, exc: BaseException) -> None:
         """The step finished the coroutine: returned (StopIteration), raised or was cancelled."""
