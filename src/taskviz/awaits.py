@@ -94,6 +94,7 @@ _ASYNCIO_LABELS: dict[str, tuple[str, bool]] = {
 }
 
 _ASYNCIO_DIR = str(Path(asyncio.__file__).resolve().parent) + os.sep
+_SITE_USER, _SITE_OURS, _SITE_LIBRARY = "user", "ours", "library"
 _COROUTINE = types.CoroutineType
 _GENERATOR = types.GeneratorType
 _SLEEP_CODE = asyncio.sleep.__code__
@@ -115,12 +116,36 @@ class AwaitDescriber:
         self._locations: dict[tuple[types.CodeType, int], int] = {}
         self._code_labels: dict[int, tuple[int, bool, types.CodeType]] = {}
         self._locations_by_offset: dict[tuple[int, int], tuple[int, types.CodeType]] = {}
+        self._creation_sites: dict[int, str] = {}
+        self._keep: list[types.CodeType] = []  # code objects whose ids key _creation_sites
 
     def is_user_code(self, code: types.CodeType) -> bool:
         known = self._user_code.get(id(code))
         if known is None:
             known = self._user_code[id(code)] = (is_user_file(code.co_filename), code)
         return known[0]
+
+    def creation_site(self, frame: types.FrameType | None) -> int:
+        """String id of the innermost user line in a creator's stack, 0 if taskviz itself created it."""
+        known_sites = self._creation_sites
+        while frame is not None:
+            code = frame.f_code
+            kind = known_sites.get(id(code))
+            if kind is None:
+                if self.is_user_code(code):
+                    kind = _SITE_USER
+                elif code.co_filename.startswith(PACKAGE_DIR):
+                    kind = _SITE_OURS
+                else:
+                    kind = _SITE_LIBRARY
+                known_sites[id(code)] = kind
+                self._keep.append(code)
+            if kind is _SITE_USER:
+                return self.location_at(frame)
+            if kind is _SITE_OURS:
+                return 0
+            frame = frame.f_back
+        return 0
 
     def location_of(self, code: types.CodeType, line: int | None) -> int:
         key = (code, line or code.co_firstlineno)
@@ -172,7 +197,7 @@ class AwaitDescriber:
             if label[1]:
                 known = frame
         shown = user if user is not None else outer
-        location = 0 if shown is None else self._location_at(shown)
+        location = 0 if shown is None else self.location_at(shown)
         if known is not None:
             code = known.f_code
             if code is _SLEEP_CODE:
@@ -185,7 +210,8 @@ class AwaitDescriber:
             return code_labels[id(first_lib.f_code)][0], location, None
         return self._future_label(awaited), location, None
 
-    def _location_at(self, frame: types.FrameType) -> int:
+    def location_at(self, frame: types.FrameType) -> int:
+        """The string id of the line ``frame`` is at, cached per code offset."""
         code = frame.f_code
         key = (id(code), frame.f_lasti)
         cached = self._locations_by_offset.get(key)

@@ -86,7 +86,7 @@ class EventRecord:
     strings: list[str] = field(default_factory=lambda: [""])
     tasks: list[TaskInfo] = field(default_factory=list)
     join_labels: set[int] = field(default_factory=set)
-    stalls: dict[int, str] = field(default_factory=dict)  # clock ns a long step was seen -> its line
+    stalls: dict[int, str] = field(default_factory=dict)  # start (clock ns) of a step caught stuck -> its line
     _string_ids: dict[str, int] = field(default_factory=lambda: {"": NO_STRING})
 
     def __len__(self) -> int:

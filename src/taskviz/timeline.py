@@ -217,10 +217,9 @@ class TimelineModel:
     def step_where(self, index: int) -> str:
         """The best line to blame for a step: where it was caught stuck, else where it stopped."""
         step = self.step(index)
-        start, end = step.start_ns + self.origin_ns, step.end_ns + self.origin_ns
-        for seen_at, where in self.record.stalls.items():
-            if start <= seen_at <= end:
-                return where
+        caught = self.record.stalls.get(step.start_ns + self.origin_ns)
+        if caught:
+            return caught
         if step.location:
             return self.record.strings[step.location]
         return self.tracks[step.task].info.created_at

@@ -35,7 +35,7 @@ from collections.abc import Callable, Coroutine, Generator
 from types import FrameType
 from typing import Any
 
-from .awaits import PACKAGE_DIR, AwaitDescriber, display_path
+from .awaits import AwaitDescriber, display_path
 from .record import KIND_BITS, KIND_MASK, EventRecord, Kind, Outcome, TaskInfo, describe_value
 
 _TASK_TYPES = {asyncio.Task, getattr(asyncio.tasks, "_PyTask", asyncio.Task)}
@@ -68,19 +68,19 @@ class TracedCoroutine(Coroutine[Any, Any, Any]):
 
     def send(self, value: Any) -> Any:
         run = self._run
-        loop_vars = run._loop_vars
-        loop_vars["call_soon"] = run._hook
+        if run._waiting:
+            run._loop_vars["call_soon"] = run._hook
+            hooked = True
+        else:
+            hooked = False
         t0 = run.clock()
         try:
             awaited = self._coro.send(value)
         except BaseException as exc:
             run._step_raised(self, t0, exc)
             raise
-        prior = run._prior_call_soon
-        if prior is None:
-            loop_vars.pop("call_soon", None)
-        else:
-            loop_vars["call_soon"] = prior
+        if hooked:
+            run._unhook()
         t1 = run.clock()
         if awaited is None:
             run._s(t0)
@@ -92,9 +92,9 @@ class TracedCoroutine(Coroutine[Any, Any, Any]):
         return awaited
 
     def throw(self, typ: Any, val: Any = None, tb: Any = None) -> Any:
+        """Cancellation and errors thrown in: rare, so it shares the slow paths."""
         run = self._run
-        loop_vars = run._loop_vars
-        loop_vars["call_soon"] = run._hook
+        run._loop_vars["call_soon"] = run._hook
         t0 = run.clock()
         try:
             if val is None and tb is None:
@@ -105,14 +105,7 @@ class TracedCoroutine(Coroutine[Any, Any, Any]):
             run._step_raised(self, t0, exc)
             raise
         run._unhook()
-        t1 = run.clock()
-        if awaited is None:
-            run._s(t0)
-            run._t(t1)
-            run._c(self._code | _YIELDED)
-            run._a(0)
-        else:
-            run._suspended(self, t0, t1, awaited)
+        run._suspended(self, t0, run.clock(), awaited)
         return awaited
 
     def close(self) -> None:
@@ -233,28 +226,23 @@ class Run:
         record = self.record
         tid = len(record.tasks)
         parent = _current_traced_task(self)
-        group = "server" if parent is None and self.root is not None else ""
         record.tasks.append(
-            TaskInfo(tid, parent, _qualname(coro), self._creation_site(coro), name=f"Task-{tid}", group=group)
+            TaskInfo(tid, parent, _qualname(coro), self._creation_site(coro),
+                     group="server" if parent is None and self.root is not None else "")
         )
-        traced = TracedCoroutine(coro, self, tid)
-        self._instant(self.clock(), tid, _CREATED, 0 if parent is None else parent + 1)
-        return traced
-
-    def adopted(self, tid: int, task: asyncio.Task[Any]) -> None:
-        self._tasks[tid] = task
+        now = self.clock()
+        self._s(now)
+        self._t(now)
+        self._c(tid << KIND_BITS | _CREATED)
+        self._a(0 if parent is None else parent + 1)
+        return TracedCoroutine(coro, self, tid)
 
     def _creation_site(self, coro: Any) -> str:
         """The user line that created the task, or the coroutine's own definition."""
         describer = self.describer
-        frame: FrameType | None = sys._getframe(3)
-        while frame is not None:
-            code = frame.f_code
-            if describer.is_user_code(code):
-                return self.record.strings[describer.location_of(code, frame.f_lineno)]
-            if code.co_filename.startswith(PACKAGE_DIR):
-                break
-            frame = frame.f_back
+        site = describer.creation_site(sys._getframe(3))
+        if site:
+            return self.record.strings[site]
         code = getattr(coro, "cr_code", None) or getattr(_unwrap_job(coro), "__code__", None)
         if code is None:
             return ""
@@ -275,6 +263,12 @@ class Run:
             self._loop_vars["call_soon"] = self._prior_call_soon
 
     def _suspended(self, traced: TracedCoroutine, t0: int, t1: int, awaited: Any) -> None:
+        if awaited is None:
+            self._s(t0)
+            self._t(t1)
+            self._c(traced._code | _YIELDED)
+            self._a(0)
+            return
         label, location, deadline_s = self.describer.describe(traced._coro, awaited)
         self._s(t0)
         self._t(t1)
@@ -427,9 +421,6 @@ class Run:
             self._watch.stop()
         _hooks_for(self.loop).detach(self)
 
-    def in_step(self) -> bool:
-        """Whether a traced step holds the loop right now (its hook is on)."""
-        return self._loop_vars.get("call_soon") is self._hook
 
 
 def _exception_text(exc: BaseException) -> str:
@@ -511,7 +502,7 @@ class _LoopHooks:
         else:
             task = asyncio.Task(target, loop=loop, **kwargs)
         if traced is not None and run is not None:
-            run.adopted(traced._tid, task)
+            run._tasks[traced._tid] = task
         return task
 
 
@@ -545,11 +536,12 @@ class StallWatch(threading.Thread):
     Step durations are measured exactly by the wrapper; only *where* a step that blocks
     the loop is stuck (say on ``time.sleep``) needs a look from outside, since the step's
     own frame moves on before anything inside the loop can record it. The step in
-    progress is recognised by its wake-up hook being on, so the hot path pays nothing.
+    progress is recognised from its wrapper's frame, so the hot path pays nothing.
     """
 
     INTERVAL_S = 0.01
     THRESHOLD_NS = 20_000_000
+    _STEP_CODES = (TracedCoroutine.send.__code__, TracedCoroutine.throw.__code__)
 
     def __init__(self, run: Run) -> None:
         super().__init__(name="taskviz-stall-watch", daemon=True)
@@ -560,21 +552,25 @@ class StallWatch(threading.Thread):
         self._stopped.set()
 
     def run(self) -> None:
-        run = self._run
-        record = run.record
-        seen_rows, since = -1, 0
         while not self._stopped.wait(self.INTERVAL_S):
-            rows = len(record.codes)
-            now = run.clock()
-            if not run.in_step() or rows != seen_rows:
-                seen_rows, since = rows, now
-                continue
-            if now - since < self.THRESHOLD_NS:
-                continue
-            frame = sys._current_frames().get(run._loop_thread)
-            describer = run.describer
-            while frame is not None and not describer.is_user_code(frame.f_code):
-                frame = frame.f_back
-            if frame is not None:
-                record.stalls[now] = f"{display_path(frame.f_code.co_filename)}:{frame.f_lineno}"
-            seen_rows = -1
+            self.look()
+
+    def look(self) -> None:
+        run = self._run
+        describer = run.describer
+        frame = sys._current_frames().get(run._loop_thread)
+        innermost_user: FrameType | None = None
+        while frame is not None and frame.f_code not in self._STEP_CODES:
+            if innermost_user is None and describer.is_user_code(frame.f_code):
+                innermost_user = frame
+            frame = frame.f_back
+        if frame is None or innermost_user is None:
+            return
+        local = frame.f_locals
+        started = local.get("t0")
+        wrapper = local.get("self")
+        if started is None or getattr(wrapper, "_run", None) is not run or started in run.record.stalls:
+            return
+        if run.clock() - started >= self.THRESHOLD_NS:
+            code = innermost_user.f_code
+            run.record.stalls[started] = f"{display_path(code.co_filename)}:{innermost_user.f_lineno}"
