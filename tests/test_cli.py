@@ -177,4 +177,4 @@ def test_the_text_timeline_is_coloured_on_a_terminal() -> None:
     text = b"".join(chunks).decode()
     running = "\x1b[38;2;61;220;132m█"  # the running glyph in the running colour
     assert running in text
-    assert "\x1b[38;2;95;159;255m─" in text, "awaiting bars in the awaiting colour"
+    assert "\x1b[38;2;95;159;255m━" in text, "awaiting bars in the awaiting colour"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import io
 import json
 import os
 import shutil
@@ -108,10 +109,15 @@ def _run_headless(args: argparse.Namespace) -> int:
 
 
 def _open_app(scenario: str | None, virtual_time: bool) -> int:
-    try:
-        from .app import TaskvizApp
-    except ImportError:
-        print("taskviz: the app is not there yet; use 'taskviz run NAME --headless'", file=sys.stderr)
-        return 2
-    TaskvizApp(scenario=scenario or DEFAULT_SCENARIO, autorun=scenario is not None, virtual_time=virtual_time).run()
+    """The app; with ``--virtual-time`` it replays a deterministic virtual-clock recording."""
+    from .app import TaskvizApp
+
+    name = scenario or DEFAULT_SCENARIO
+    if virtual_time:
+        printed = io.StringIO()
+        with contextlib.redirect_stdout(printed):
+            finished = run_headless(find(name), virtual_time=True)
+        TaskvizApp(name, recording=finished, prints=printed.getvalue()).run()
+    else:
+        TaskvizApp(name, autorun=scenario is not None).run()
     return 0

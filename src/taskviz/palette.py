@@ -7,8 +7,8 @@ from .timeline import State
 GLYPHS: dict[State, str] = {
     State.NONE: " ",
     State.PENDING: "·",
-    State.AWAITING: "─",
-    State.READY: "░",
+    State.AWAITING: "━",
+    State.READY: "▒",
     State.RUNNING: "█",
     State.DONE: "✓",
     State.FAILED: "✗",

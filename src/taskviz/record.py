@@ -15,7 +15,7 @@ import sys
 from array import array
 from dataclasses import dataclass, field
 from enum import IntEnum
-from typing import Any, Iterator, NamedTuple
+from typing import Any, Iterable, Iterator, NamedTuple
 
 
 class Kind(IntEnum):
@@ -73,6 +73,7 @@ class TaskInfo:
     exception: str | None = None
     group: str = ""  # "server" for tasks started by loop callbacks (a server's handlers)
     kind: str = "task"  # or "thread": a job the scenario ran in the loop's executor
+    args: str = ""  # the call's arguments, short: "2, 'Users'" tells two fetch_data rows apart
 
 
 @dataclass
@@ -144,8 +145,16 @@ class EventRecord:
         return self.nbytes() / max(1, self.event_count())
 
 
+def describe_args(values: Iterable[Any], limit: int = 28) -> str:
+    """``2, 'Users'``: the arguments of a call, short enough for a row label."""
+    text = ", ".join(describe_value(value, 16) for value in values)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def describe_value(value: Any, limit: int = 60) -> str:
     """A short repr for results and exception messages shown to people."""
+    if callable(value) and hasattr(value, "__qualname__"):
+        return value.__qualname__
     try:
         text = repr(value)
     except Exception as exc:  # a user's __repr__ may raise; the record must not

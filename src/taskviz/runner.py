@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any
@@ -57,7 +58,17 @@ def run_main(main: Callable[[], Any], *, virtual_time: bool = False, scenario: S
 
     With ``virtual_time`` the loop's clock jumps over idle waits (looptime): sleeps take
     no real time, yet every timestamp reads as if they had, identically on every run.
+    Called from inside a running loop (a test, the app), it runs on a thread of its own.
     """
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return _run_main(main, virtual_time, scenario)
+    with concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="taskviz-run") as pool:
+        return pool.submit(_run_main, main, virtual_time, scenario).result()
+
+
+def _run_main(main: Callable[[], Any], virtual_time: bool, scenario: Scenario | None) -> Finished:
     holder: list[Run] = []
 
     async def drive() -> None:

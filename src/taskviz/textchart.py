@@ -15,10 +15,11 @@ LABEL_WIDTH = 24
 def task_label(track: Track) -> str:
     """The name a person recognises: a name the program gave, else its coroutine."""
     info = track.info
+    call = f"{info.coro.rsplit('.', 1)[-1]}({info.args})" if info.args else info.coro.rsplit(".", 1)[-1]
     if info.kind == "thread":
-        return f"{info.coro} (thread)"
+        return f"thread {call}"
     named = info.name and not info.name.startswith("Task-")
-    return f"{info.coro} ({info.name})" if named else info.coro
+    return f"{info.name}: {call}" if named else call
 
 
 def _color(text: str, hex_color: str, enabled: bool) -> str:

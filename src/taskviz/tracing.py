@@ -36,9 +36,10 @@ from types import FrameType
 from typing import Any
 
 from .awaits import AwaitDescriber, display_path
-from .record import KIND_BITS, KIND_MASK, EventRecord, Kind, Outcome, TaskInfo, describe_value
+from .record import KIND_BITS, KIND_MASK, EventRecord, Kind, Outcome, TaskInfo, describe_args, describe_value
 
 _TASK_TYPES = {asyncio.Task, getattr(asyncio.tasks, "_PyTask", asyncio.Task)}
+ARGS_FOR_FIRST = 500  # arguments are recorded for a run's first tasks: the rows people read
 _CURRENT_RUN: contextvars.ContextVar[Run | None] = contextvars.ContextVar("taskviz_run", default=None)
 
 _AWAITING, _YIELDED, _WOKEN, _DONE, _CREATED, _STARTED = (
@@ -228,7 +229,8 @@ class Run:
         parent = _current_traced_task(self)
         record.tasks.append(
             TaskInfo(tid, parent, _qualname(coro), self._creation_site(coro),
-                     group="server" if parent is None and self.root is not None else "")
+                     group="server" if parent is None and self.root is not None else "",
+                     args=_call_args(coro) if tid < ARGS_FOR_FIRST else "")
         )
         now = self.clock()
         self._s(now)
@@ -358,7 +360,8 @@ class Run:
         tid = len(record.tasks)
         parent = _current_traced_task(self)
         record.tasks.append(
-            TaskInfo(tid, parent, _job_name(fn), self._creation_site(fn), name="thread", kind="thread")
+            TaskInfo(tid, parent, _job_name(fn), self._creation_site(fn), name="thread", kind="thread",
+                     args=_job_args(fn) if tid < ARGS_FOR_FIRST else "")
         )
         self._instant(self.clock(), tid, _CREATED, 0 if parent is None else parent + 1)
         inbox = self._from_threads
@@ -448,6 +451,27 @@ def _unwrap_job(fn: Any) -> Any:
         else:
             fn = inner
     return fn
+
+
+def _call_args(coro: Any) -> str:
+    """A not-yet-started coroutine's frame holds just its arguments."""
+    frame = getattr(coro, "cr_frame", None)
+    if frame is None:
+        return ""
+    code = frame.f_code
+    names = code.co_varnames[: code.co_argcount + code.co_kwonlyargcount]
+    local = frame.f_locals
+    return describe_args(local[name] for name in names if name in local and name != "self")
+
+
+def _job_args(fn: Any) -> str:
+    args: list[Any] = []
+    while isinstance(fn, functools.partial):
+        args = [*fn.args, *fn.keywords.values(), *args]
+        fn = fn.func
+    if args and isinstance(getattr(fn, "__self__", None), contextvars.Context):
+        args = args[1:]  # to_thread's partial(context.run, func, ...): skip func itself
+    return describe_args(args)
 
 
 def _job_name(fn: Any) -> str:

@@ -1,0 +1,54 @@
+"""Every key, in one place (also in the footer and the command palette)."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Markdown
+
+HELP = """
+# taskviz
+
+Runs an asyncio program for real and shows every task it creates.
+
+| key | does |
+|---|---|
+| **Enter** / **r** | run the highlighted scenario (again: a fresh run) |
+| **↑ ↓** | select a task row: its details, source line and events |
+| **+ / -** | zoom the timeline in / out |
+| **← →** | pan the timeline |
+| **0** | fit the whole run |
+| **f** | follow the run live again |
+| **c** | cancel the selected task |
+| **e** | event log: only the selected task / everyone |
+| **w** | what to watch for in this scenario |
+| **s** | show / hide the scenario list |
+| **tab** | move between the scenario list and the timeline |
+| **t** | light / dark theme |
+| **ctrl+p** | command palette: run any scenario, change theme |
+| **?** | this help |
+| **q** | quit (the running scenario is cancelled first) |
+
+## States
+
+| glyph | state | means |
+|---|---|---|
+| `·` | pending | created, its first step has not run yet |
+| `█` | running | inside a step: it holds the loop's one thread |
+| `▒` | ready | what it awaited is done; waiting for the loop to run it |
+| `━` | awaiting | suspended in an `await` (the details say on what, and where) |
+| `✓ ✗ ⊘` | done / failed / cancelled | how the coroutine ended |
+
+The **event loop** lane shows who holds the loop at each instant; a red bar is one step
+of 20 ms or more that blocked every other task.
+"""
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Close")]
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="dialog"):
+            yield Markdown(HELP)

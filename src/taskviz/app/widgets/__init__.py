@@ -1,0 +1,11 @@
+"""The app's widgets; each reads the timeline model, none touches asyncio."""
+
+from .event_log import EventLog
+from .scenario_list import ScenarioList
+from .source_view import SourceView
+from .status_bar import StatusBar
+from .summary_bar import SummaryBar
+from .task_details import TaskDetails
+from .timeline_view import TimelineView
+
+__all__ = ["EventLog", "ScenarioList", "SourceView", "StatusBar", "SummaryBar", "TaskDetails", "TimelineView"]

@@ -1,0 +1,55 @@
+"""The scenarios, grouped by tag: title and one line each."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.message import Message
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from ...catalog import Scenario
+
+_GROUPS = {"basics": "Basics", "http": "HTTP", "pitfalls": "Pitfalls", "patterns": "Patterns"}
+
+
+class ScenarioList(OptionList):
+    """Enter runs the highlighted scenario (the app binds ``r`` too)."""
+
+    class Chosen(Message):
+        def __init__(self, scenario: Scenario) -> None:
+            super().__init__()
+            self.scenario = scenario
+
+    def __init__(self, scenarios: list[Scenario], *, id: str | None = None) -> None:
+        self.scenarios = scenarios
+        options: list[Option | None] = []
+        group = None
+        for scenario in scenarios:
+            tag = scenario.tags[0] if scenario.tags else "other"
+            if tag != group:
+                if group is not None:
+                    options.append(None)
+                options.append(Option(Text(_GROUPS.get(tag, tag.title()), style="bold"), disabled=True))
+                group = tag
+            text = Text.assemble((scenario.title, "bold"), "\n", (scenario.summary or scenario.name, "dim"))
+            options.append(Option(text, id=scenario.name))
+        super().__init__(*options, id=id)
+
+    def select_name(self, name: str) -> None:
+        for index, option in enumerate(self.options):
+            if option.id == name:
+                self.highlighted = index
+                return
+
+    @property
+    def current(self) -> Scenario | None:
+        if self.highlighted is None:
+            return None
+        option = self.get_option_at_index(self.highlighted)
+        return next((s for s in self.scenarios if s.name == option.id), None)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        scenario = self.current
+        if scenario is not None:
+            self.post_message(self.Chosen(scenario))

@@ -1,0 +1,83 @@
+"""Everything about the selected task: state now, what it awaits and where, its times."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual.widgets import Static
+
+from ... import palette
+from ...axis import format_duration
+from ...record import Outcome
+from ...textchart import task_label
+from ...timeline import State, TimelineModel
+
+_OUTCOMES = {Outcome.OK: "returned", Outcome.FAILED: "raised", Outcome.CANCELLED: "cancelled"}
+
+
+class TaskDetails(Static):
+    """Re-rendered only when what it shows changes."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__("", id=id)
+        self._shown: tuple[object, ...] = ()
+        self.border_title = "Task"
+
+    def show(self, model: TimelineModel | None, tid: int | None, now: int) -> None:
+        if model is None or tid is None or tid >= len(model.tracks):
+            key: tuple[object, ...] = ("none", model is None)
+            if key != self._shown:
+                self._shown = key
+                self.update(Text("Select a task row (↑/↓ or click) to see what it is doing.", style="dim"))
+            return
+        track = model.tracks[tid]
+        state = track.state
+        live = not state.finished
+        key = (id(model), tid, len(track.times), now // 10_000_000 if live else 0)
+        if key == self._shown:
+            return
+        self._shown = key
+        strings = model.record.strings
+        info = track.info
+        since = track.times[-1]
+        extra = max(0, now - since) if live else 0
+        running = track.running_ns + (extra if state is State.RUNNING else 0)
+        awaiting = track.awaiting_ns + (extra if state is State.AWAITING else 0)
+        ready = track.ready_ns + (extra if state is State.READY else 0)
+
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(style="bold", no_wrap=True)
+        grid.add_column()
+        title = Text(task_label(track), style="bold")
+        if info.kind == "thread":
+            title.append("  executor thread", style="dim")
+        elif info.group == "server":
+            title.append("  server", style="dim")
+        grid.add_row("task", title)
+        glyph = palette.GLYPHS[state]
+        state_text = Text(f"{glyph} {palette.NAMES.get(state, '')}", style=palette.COLORS[state])
+        if state is State.AWAITING and track.label:
+            state_text.append(f"  {strings[track.label]}", style="bold")
+        if live:
+            state_text.append(f"  for {format_duration(max(0, now - since))}", style="dim")
+        grid.add_row("state", state_text)
+        if track.location:
+            grid.add_row("at" if live else "last at", strings[track.location])
+        parent = model.tracks[info.parent].info if info.parent is not None else None
+        grid.add_row("parent", parent.coro if parent is not None else "—")
+        grid.add_row("created", f"{info.created_at or '—'}  at {format_duration(track.created_ns)}")
+        grid.add_row("steps", str(track.steps))
+        times = Text()
+        times.append(f"running {format_duration(running)}", style=palette.COLORS[State.RUNNING])
+        times.append("  ")
+        times.append(f"awaiting {format_duration(awaiting)}", style=palette.COLORS[State.AWAITING])
+        times.append("  ")
+        times.append(f"ready {format_duration(ready)}", style=palette.COLORS[State.READY])
+        grid.add_row("time", times)
+        if info.outcome is not None:
+            detail = info.result if info.outcome is Outcome.OK else info.exception or ""
+            grid.add_row("outcome", Text(f"{_OUTCOMES[info.outcome]} {detail}".strip(), style=palette.COLORS[State(int(info.outcome) + State.DONE)]))
+        elif track.awaited:
+            waits = ", ".join(dict.fromkeys(strings[label] for label, _ in track.awaited))
+            grid.add_row("awaited", Text(waits, style="dim"))
+        self.update(grid)

@@ -1,0 +1,265 @@
+"""The app as a person uses it: keys in, what the widgets show out (Pilot, headless)."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+
+from taskviz.app import TaskvizApp
+from taskviz.app.widgets import EventLog, SourceView, StatusBar, SummaryBar, TaskDetails, TimelineView
+from taskviz.catalog import find
+from taskviz.record import Outcome
+from taskviz.runner import run_headless
+from taskviz.timeline import State
+
+QUICK = '''"""Quick fetches: 0.5 s of waiting in 0.3 s
+
+What to watch for: two fetches overlap.
+"""
+import asyncio
+
+TAGS = ("basics",)
+
+
+async def fetch(delay):
+    await asyncio.sleep(delay)
+    return delay
+
+
+async def main():
+    a = asyncio.create_task(fetch(0.2))
+    b = asyncio.create_task(fetch(0.3))
+    return await asyncio.gather(a, b)
+'''
+
+STUCK = '''"""Stuck"""
+import asyncio
+
+
+async def forever():
+    try:
+        await asyncio.sleep(3600)
+    finally:
+        print("cleanup ran")
+
+
+async def main():
+    task = asyncio.create_task(forever())
+    await asyncio.sleep(0.1)
+    try:
+        await task
+    except asyncio.CancelledError:
+        return "child was cancelled"
+'''
+
+
+def text_of(widget: object, width: int = 120) -> str:
+    console = Console(width=width, record=True, file=open("/dev/null", "w"))
+    console.print(widget.content)  # type: ignore[attr-defined]
+    return console.export_text()
+
+
+def line_of(view: TimelineView, y: int) -> str:
+    return view.render_line(y).text
+
+
+def row_text(view: TimelineView, tid: int) -> str:
+    row = view._rows.index(tid)
+    return line_of(view, 2 + row - view.scroll_offset.y)
+
+
+@pytest.fixture
+def quick(tmp_path: Path) -> Path:
+    path = tmp_path / "quick.py"
+    path.write_text(QUICK)
+    return path
+
+
+async def wait_until(pilot, condition, timeout: float = 5.0) -> None:  # type: ignore[no-untyped-def]
+    for _ in range(int(timeout / 0.05)):
+        if condition():
+            return
+        await pilot.pause(0.05)
+    raise AssertionError("condition never became true")
+
+
+async def test_a_live_run_on_the_apps_loop_ends_with_its_point_in_numbers(quick: Path) -> None:
+    app = TaskvizApp(str(quick), autorun=True)
+    async with app.run_test(size=(160, 40)) as pilot:
+        session = app.session
+        await wait_until(pilot, lambda: session.run is not None)
+        assert session.run is not None and session.run.loop is asyncio.get_running_loop()
+        await pilot.pause(0.1)
+        view = app.main.timeline
+        assert session.live
+        model = session.model
+        assert [model.tracks[t].info.coro.split(".")[-1] for t in view._rows] == ["main", "fetch", "fetch"]
+        mid = text_of(app.main.query_one(SummaryBar))
+        assert "● running" in mid and "tasks alive" in mid
+        await wait_until(pilot, lambda: session.finished)
+        await pilot.pause(0.1)
+        summary = text_of(app.main.query_one(SummaryBar))
+        assert "✓ finished" in summary
+        gain = session.gain()
+        assert gain is not None and gain.waiting_ns == pytest.approx(0.5e9, rel=0.05)
+        assert f"0.5 s of waiting finished in {gain.wall_ns / 1e9:.1f} s" in summary
+        assert 0.29e9 <= gain.wall_ns <= 0.4e9
+        # only the scenario's tasks: the app's own never appear
+        assert len(model.tracks) == 3
+        assert "✓" in row_text(view, 1) and "━" in row_text(view, 1)
+
+
+async def test_states_at_given_moments_and_the_loop_lane() -> None:
+    finished = run_headless(find("basic"), virtual_time=True)
+    origin = finished.run.started_ns
+    until = next(i for i, t in enumerate(finished.record.times) if t - origin > 2.5e9)
+    app = TaskvizApp("basic", recording=finished, until=until)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        model = app.session.model
+        assert [model.tracks[t].state for t in range(3)] == [State.AWAITING, State.DONE, State.AWAITING]
+        view = app.main.timeline
+        assert line_of(view, 0).startswith(" 2.00 s"), "the axis header says where the record stops"
+        users, products = row_text(view, 1), row_text(view, 2)
+        assert users.index("✓") < len(products.rstrip()), "Users finished, Products still awaiting"
+        assert "event loop" in line_of(view, 1)
+        summary = text_of(app.main.query_one(SummaryBar))
+        assert "basic — Two fetches at once" in summary
+
+
+async def test_selection_shows_details_source_line_and_filters_the_log() -> None:
+    finished = run_headless(find("basic"), virtual_time=True)
+    app = TaskvizApp("basic", recording=finished, until=len(finished.record))
+    async with app.run_test(size=(200, 50)) as pilot:
+        await pilot.pause()
+        view = app.main.timeline
+        view.focus()
+        await pilot.press("down", "down")
+        assert view.selected == 1
+        details = text_of(app.main.query_one(TaskDetails))
+        assert "fetch_data" in details and "main" in details
+        assert "sleep 2s" in details or "returned 'Data: Users'" in details
+        assert "awaiting 2.00 s" in details
+        source = app.main.query_one(SourceView)
+        assert source.line == int(finished.record.strings[finished.model.tracks[1].location].rsplit(":", 1)[1])
+        await pilot.press("e")
+        log = app.main.query_one(EventLog)
+        assert log.filter_task == 1
+        assert log.lines and all("fetch_data#1" in line for line in log.lines)
+        assert any("awaiting sleep 2s at scenarios/basic.py:" in line for line in log.lines)
+        await pilot.press("e")
+        assert any("main#0" in line for line in log.lines)
+        await pilot.click(TimelineView, offset=(5, 2 + 2 + 1))
+        assert view.selected == 2
+
+
+async def test_zoom_pan_fit_and_follow() -> None:
+    finished = run_headless(find("workers"), virtual_time=True)
+    app = TaskvizApp("workers", recording=finished, until=len(finished.record))
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        view = app.main.timeline
+        view.focus()
+        await pilot.press("0")
+        fit = view.ns_per_cell
+        assert fit * view.chart_width >= 3e9 > fit * (view.chart_width - 2)
+        assert not view.follow
+        await pilot.press("plus")
+        assert view.ns_per_cell == fit // 2
+        await pilot.press("right")
+        assert view.view_start_ns > 0
+        before = line_of(view, 0)
+        await pilot.press("minus", "minus")
+        assert view.ns_per_cell == fit // 2 * 4
+        assert line_of(view, 0) != before
+        await pilot.press("f")
+        assert view.follow and view.view_start_ns == 0
+
+
+async def test_cancel_the_selected_task(tmp_path: Path) -> None:
+    path = tmp_path / "stuck.py"
+    path.write_text(STUCK)
+    app = TaskvizApp(str(path), autorun=True)
+    async with app.run_test(size=(160, 40)) as pilot:
+        view = app.main.timeline
+        await wait_until(pilot, lambda: len(view._rows) == 2)
+        await pilot.press("down", "down")
+        assert view.selected == 1
+        await pilot.press("c")
+        await wait_until(pilot, lambda: app.session.finished)
+        model = app.session.model
+        assert model.tracks[1].state is State.CANCELLED
+        assert model.tracks[0].info.result == "'child was cancelled'"
+        await pilot.pause(0.1)
+        assert "⊘" in row_text(view, 1)
+        assert any("cleanup ran" in line for line in app.main.query_one(EventLog).lines), "prints reach the log"
+
+
+async def test_quit_cancels_the_running_scenario_and_leaves_nothing_pending(tmp_path: Path) -> None:
+    path = tmp_path / "stuck.py"
+    path.write_text(STUCK.replace("await asyncio.sleep(0.1)", "await asyncio.sleep(3600)"))
+    app = TaskvizApp(str(path), autorun=True)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_until(pilot, lambda: app.session.model is not None and len(app.session.model.tracks) == 2)
+        run = app.session.run
+        await pilot.press("q")
+        await pilot.pause(0.1)
+    assert not run.running
+    assert {t.outcome for t in run.record.tasks} == {Outcome.CANCELLED}
+    assert not [t for t in asyncio.all_tasks() if "forever" in repr(t) or "main" in repr(t.get_coro())]
+
+
+async def test_a_failing_scenario_is_shown_not_crashing(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.py"
+    broken.write_text('"""Breaks"""\nimport asyncio\n\nasync def main():\n    await asyncio.sleep(0.05)\n    raise ValueError("no luck")\n')
+    bad_import = tmp_path / "bad_import.py"
+    bad_import.write_text('"""Bad import"""\nimport not_a_module\n')
+    app = TaskvizApp(str(broken), autorun=True)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await wait_until(pilot, lambda: app.session.finished)
+        await pilot.pause(0.1)
+        summary = text_of(app.main.query_one(SummaryBar))
+        assert "main() raised ValueError: no luck" in summary
+        assert "✗" in row_text(app.main.timeline, 0)
+        app.run_scenario(find(str(bad_import)))
+        await pilot.pause(0.1)
+        summary = text_of(app.main.query_one(SummaryBar))
+        assert "bad_import.py failed to import: ModuleNotFoundError" in summary
+        assert app.is_running
+
+
+async def test_running_again_starts_a_fresh_record(quick: Path) -> None:
+    app = TaskvizApp(str(quick), autorun=True)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await wait_until(pilot, lambda: app.session.run is not None)
+        first = app.session.run
+        await pilot.pause(0.05)
+        app.run_scenario(find(str(quick)))
+        second = app.session.run
+        assert second is not first and second.record is not first.record
+        await wait_until(pilot, lambda: app.session.finished and not first.running)
+        assert first.record.tasks[0].outcome is Outcome.CANCELLED
+        assert second.record.tasks[0].outcome is Outcome.OK
+
+
+async def test_help_notes_theme_and_status() -> None:
+    app = TaskvizApp("basic")
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.press("question_mark")
+        assert type(app.screen).__name__ == "HelpScreen"
+        await pilot.press("escape")
+        await pilot.press("w")
+        assert type(app.screen).__name__ == "NotesScreen"
+        await pilot.press("escape")
+        dark = app.current_theme.dark
+        await pilot.press("t")
+        assert app.current_theme.dark is not dark
+        assert "loop lag" in text_of(app.main.query_one(StatusBar))
+        assert app.main.timeline.render_line(0).text.strip() == "Pick a scenario and press Enter"
+        await pilot.press("enter")
+        await pilot.pause(0.05)
+        assert app.session.scenario is not None and app.session.scenario.name == "basic"
+        assert app.session.live
