@@ -103,6 +103,11 @@ class Session:
             return self._replay.frozen_at is None and self.model is not None and self.model.consumed < len(self._replay.record)
         return self.run is not None and self.run.running and self.model is not None
 
+    @property
+    def paused(self) -> bool:
+        """A recording shown as it was partway through: time stands still before the end."""
+        return self._replay is not None and self._replay.frozen_at is not None and not self.finished
+
     def now_ns(self) -> int:
         if self._replay is not None:
             if self._replay.frozen_at is not None:

@@ -88,7 +88,7 @@ class MainScreen(Screen[None]):
     def shown(self) -> None:
         """The session has something new to show (a run started, a recording loaded)."""
         session = self.app.session
-        self.timeline.show(session.model, session.now_ns if session.live else None)
+        self.timeline.show(session.model, None if session.finished else session.now_ns)
         self.query_one(EventLog).show(session.model)
         self._last_tick = time.perf_counter()
         self.frame()
@@ -109,8 +109,8 @@ class MainScreen(Screen[None]):
         session.tick()
         model = session.model
         timeline = self.timeline
-        if timeline._now is not None and not live:
-            timeline._now = None
+        if session.finished:
+            timeline.stop_clock()
         timeline.tick()
         now_ns = session.now_ns()
         self.query_one(TaskDetails).show(model, timeline.selected, now_ns)
@@ -127,6 +127,7 @@ class MainScreen(Screen[None]):
             alive=model.alive() if model else 0,
             tasks=len(model.tracks) if model else 0,
             live=live,
+            paused=session.paused,
             finished=session.finished,
             gain=session.gain(),
             error=session.error or session.outcome(),
@@ -134,7 +135,7 @@ class MainScreen(Screen[None]):
         self.query_one(StatusBar).show(
             lag_ms=self._lag_ms,
             frame_ms=timeline.last_frame_ms,
-            events=model.record.event_count() if model and not live else len(model.record) if model else 0,
+            events=model.consumed + len(model.step_starts) if model else 0,
             follow=timeline.follow,
         )
         if not live and self._timer is not None and session.model is not None and session.finished:

@@ -15,9 +15,9 @@ class SummaryBar(Static):
         super().__init__("", id=id)
         self._shown: tuple[object, ...] = ()
 
-    def show(self, *, title: str, elapsed_ns: int, alive: int, tasks: int, live: bool, finished: bool,
-             gain: Gain | None, error: str | None) -> None:
-        key = (title, elapsed_ns // 10_000_000, alive, tasks, live, finished, str(gain) if finished else "", error)
+    def show(self, *, title: str, elapsed_ns: int, alive: int, tasks: int, live: bool, paused: bool,
+             finished: bool, gain: Gain | None, error: str | None) -> None:
+        key = (title, elapsed_ns // 10_000_000, alive, tasks, live, paused, finished, str(gain) if finished else "", error)
         if key == self._shown:
             return
         self._shown = key
@@ -26,6 +26,9 @@ class SummaryBar(Static):
             status = Text(f"✗ {error}", style="bold red")
         elif live:
             status = Text.assemble(("● running ", "bold green"), (format_duration(elapsed_ns), "bold"),
+                                   f"  ·  {alive} of {tasks} tasks alive")
+        elif paused:
+            status = Text.assemble(("❚❚ recording at ", "bold yellow"), (format_duration(elapsed_ns), "bold"),
                                    f"  ·  {alive} of {tasks} tasks alive")
         elif finished:
             status = Text.assemble(("✓ finished in ", "bold"), (format_duration(elapsed_ns), "bold"), f"  ·  {tasks} tasks")

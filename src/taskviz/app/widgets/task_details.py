@@ -63,10 +63,6 @@ class TaskDetails(Static):
         grid.add_row("state", state_text)
         if track.location:
             grid.add_row("at" if live else "last at", strings[track.location])
-        parent = model.tracks[info.parent].info if info.parent is not None else None
-        grid.add_row("parent", parent.coro if parent is not None else "—")
-        grid.add_row("created", f"{info.created_at or '—'}  at {format_duration(track.created_ns)}")
-        grid.add_row("steps", str(track.steps))
         times = Text()
         times.append(f"running {format_duration(running)}", style=palette.COLORS[State.RUNNING])
         times.append("  ")
@@ -80,4 +76,8 @@ class TaskDetails(Static):
         elif track.awaited:
             waits = ", ".join(dict.fromkeys(strings[label] for label, _ in track.awaited))
             grid.add_row("awaited", Text(waits, style="dim"))
+        parent = model.tracks[info.parent].info if info.parent is not None else None
+        grid.add_row("parent", parent.coro if parent is not None else "—")
+        grid.add_row("created", f"{info.created_at or '—'} · {format_duration(track.created_ns)}")
+        grid.add_row("steps", str(track.steps))
         self.update(grid)

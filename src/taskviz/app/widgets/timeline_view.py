@@ -25,7 +25,7 @@ from ...axis import format_duration, ticks
 from ...textchart import task_label
 from ...timeline import NS, State, TimelineModel
 
-LABEL_WIDTH = 22
+LABEL_WIDTH = 22  # until the first rows arrive; then as wide as the names, up to a third
 PINNED = 2  # the axis and the loop lane
 _SPANS = [int(m * 10**e) for e in range(6, 12) for m in (1, 2, 5)]  # 1 ms .. 500 s
 
@@ -90,6 +90,7 @@ class TimelineView(ScrollView, can_focus=True):
         self.ns_per_cell = NS // 10
         self.last_frame_ms = 0.0
         self._frame_spent = 0.0
+        self.label_width = LABEL_WIDTH
         self._frame_key: tuple[object, ...] = ()
         self._rows: list[int] = []
         self._cells: dict[int, bytearray] = {}
@@ -108,6 +109,12 @@ class TimelineView(ScrollView, can_focus=True):
         self.scroll_to(y=0, animate=False)
         self.tick()
 
+    def stop_clock(self) -> None:
+        """The run is over: no more cursor, "now" is the end of the record."""
+        if self._now is not None:
+            self._now = None
+            self._frame_key = ()
+
     def now_ns(self) -> int:
         if self.model is None:
             return 0
@@ -115,7 +122,14 @@ class TimelineView(ScrollView, can_focus=True):
 
     @property
     def chart_width(self) -> int:
-        return max(1, self.scrollable_content_region.width - LABEL_WIDTH - 1)
+        return max(1, self.scrollable_content_region.width - self.label_width - 1)
+
+    def _fit_labels(self, rows: list[int]) -> None:
+        """Wide enough for the names on screen, up to a third of the widget."""
+        model = self.model
+        assert model is not None
+        longest = max((2 * min(model.tracks[t].depth, 5) + len(task_label(model.tracks[t])) for t in rows[:300]), default=10)
+        self.label_width = max(12, min(longest + 1, 34, self.scrollable_content_region.width // 3))
 
     def tick(self) -> None:
         """Refresh if anything on screen would change; cheap when nothing did."""
@@ -132,6 +146,7 @@ class TimelineView(ScrollView, can_focus=True):
         rows = model.order()
         if len(rows) != len(self._rows):
             self.virtual_size = Size(self.scrollable_content_region.width, len(rows) + PINNED)
+            self._fit_labels(rows)
         self._rows = rows
         key = (
             id(model),
@@ -254,6 +269,7 @@ class TimelineView(ScrollView, can_focus=True):
         self._frame_key = ()
         if self.model is not None:
             self.virtual_size = Size(self.scrollable_content_region.width, len(self.model.order()) + PINNED)
+            self._fit_labels(self.model.order())
         self.tick()
 
     # -- drawing ---------------------------------------------------------------------------------
@@ -293,7 +309,7 @@ class TimelineView(ScrollView, can_focus=True):
                 text[cell + 1 : cell + 1 + len(label)] = label
         now = self.now_ns()
         header = f" {format_duration(now)}" if self.model is not None else ""
-        segments = [Segment(header.ljust(LABEL_WIDTH + 1)[: LABEL_WIDTH + 1], axis_style), Segment("".join(text), axis_style)]
+        segments = [Segment(header.ljust(self.label_width + 1)[: self.label_width + 1], axis_style), Segment("".join(text), axis_style)]
         return Strip(segments).crop_extend(0, width, self.rich_style)
 
     def _loop_line(self, width: int) -> Strip:
@@ -308,7 +324,7 @@ class TimelineView(ScrollView, can_focus=True):
         chars = [("·", palette.LOOP_BUSY, palette.LOOP_BLOCKED)[kind] for kind in kinds]
         self._blocked_labels(chars)
         label_style = self.get_component_rich_style("timeline--label") + Style(bold=True)
-        segments = [Segment("event loop".ljust(LABEL_WIDTH + 1), label_style)]
+        segments = [Segment("event loop".ljust(self.label_width + 1), label_style)]
         start = 0
         for i in range(1, len(kinds) + 1):
             if i == len(kinds) or kinds[i] != kinds[start]:
@@ -340,8 +356,8 @@ class TimelineView(ScrollView, can_focus=True):
         label_style = self.get_component_rich_style("timeline--server" if server else "timeline--label")
         if tid == self.selected:
             label_style += self.get_component_rich_style("timeline--selected-label")
-        name = ("  " * min(track.depth, 5) + task_label(track))[:LABEL_WIDTH]
-        segments = [Segment(name.ljust(LABEL_WIDTH + 1), label_style)]
+        name = ("  " * min(track.depth, 5) + task_label(track))[: self.label_width]
+        segments = [Segment(name.ljust(self.label_width + 1), label_style)]
         dim = Style(dim=True) if server else None
         run_state, start = -1, 0
         data = bytes(cells) + b"\xff"
@@ -367,7 +383,7 @@ class TimelineView(ScrollView, can_focus=True):
         cell = self._now_cell()
         if not 0 <= cell < self.chart_width:
             return strip
-        x = LABEL_WIDTH + 1 + cell
+        x = self.label_width + 1 + cell
         if x >= width:
             return strip
         head, cursor, tail = strip.divide([x, x + 1, width])
