@@ -37,6 +37,7 @@ class State(IntEnum):
 # Which state a cell shows when several happened inside it: the finishing instant
 # first, then the brief but telling ones (a 50 µs step must not vanish at low zoom).
 _PRIORITY = bytes([0, 1, 2, 4, 5, 7, 7, 7])
+_FINISHED = int(State.DONE)
 _OUTCOME_STATE = {Outcome.OK: State.DONE, Outcome.FAILED: State.FAILED, Outcome.CANCELLED: State.CANCELLED}
 
 
@@ -257,7 +258,12 @@ class TimelineModel:
         return out
 
     def cells(self, tid: int, t0: int, dt: int, n: int, now: int | None = None) -> bytearray:
-        """Row ``tid`` as ``n`` cells of ``dt`` ns from ``t0``; each the most telling state in it."""
+        """Row ``tid`` as ``n`` cells of ``dt`` ns from ``t0``; each the most telling state in it.
+
+        A frame calls this for every visible row, so it avoids enum and builtin calls in
+        its loop: a track's intervals follow one another, so only the two edge cells of an
+        interval can be shared with another and need the priority check.
+        """
         out = bytearray(n)
         track = self.tracks[tid]
         times, states = track.times, track.states
@@ -265,55 +271,67 @@ class TimelineModel:
         if not count or dt <= 0:
             return out
         t1 = t0 + dt * n
-        live_end = self.end_ns if now is None else max(now, self.end_ns)
-        i = max(0, bisect_left(times, t0) - 1)
+        live_end = self.end_ns if now is None or now < self.end_ns else now
+        i = bisect_left(times, t0) - 1
+        if i < 0:
+            i = 0
         priority = _PRIORITY
+        finished = _FINISHED
         while i < count:
             start = times[i]
             if start >= t1:
                 break
             state = states[i]
-            if state >= State.DONE:
+            if state >= finished:
                 if start >= t0:
                     c = (start - t0) // dt
                     if priority[state] >= priority[out[c]]:
                         out[c] = state
                 break
-            end = times[i + 1] if i + 1 < count else live_end
             i += 1
+            end = times[i] if i < count else live_end
             if end < t0 or (end == t0 and start < t0):
                 continue
-            first = max(0, (start - t0) // dt)
-            last = min(n - 1, max(first, (end - 1 - t0) // dt))
+            first = (start - t0) // dt
+            if first < 0:
+                first = 0
+            last = (end - 1 - t0) // dt
+            if last >= n:
+                last = n - 1
             p = priority[state]
-            if first == last:
-                if p >= priority[out[first]]:
-                    out[first] = state
-                continue
-            for c in range(first, last + 1):
-                if p >= priority[out[c]]:
-                    out[c] = state
+            if p >= priority[out[first]]:
+                out[first] = state
+            if last > first:
+                if last > first + 1:
+                    out[first + 1 : last] = bytes((state,)) * (last - first - 1)
+                if p >= priority[out[last]]:
+                    out[last] = state
         return out
 
     def loop_cells(self, t0: int, dt: int, n: int) -> list[int]:
-        """The loop lane: per cell the task holding the loop (-1 idle), ``~tid`` if it blocked."""
+        """The loop lane: per cell the task holding the loop (-1 idle), ``~tid`` if it blocked.
+
+        Steps never overlap, so their starts and ends are both sorted: each cell is one
+        bisection, whatever the number of steps in view.
+        """
         out = [-1] * n
-        if dt <= 0:
-            return out
         starts, ends, tasks = self.step_starts, self.step_ends, self.step_tasks
-        t1 = t0 + dt * n
-        i = max(0, bisect_left(starts, t0) - 1)
         count = len(starts)
-        while i < count and starts[i] < t1:
-            start, end = starts[i], ends[i]
-            if end >= t0:
-                value = ~tasks[i] if end - start >= BLOCK_NS else tasks[i]
-                first = max(0, (start - t0) // dt)
-                last = min(n - 1, max(first, (end - 1 - t0) // dt))
-                for c in range(first, last + 1):
-                    if out[c] == -1 or value < 0:
-                        out[c] = value
-            i += 1
+        if dt <= 0 or not count:
+            return out
+        i = 0
+        for c in range(n):
+            cell_start = t0 + c * dt
+            i = bisect_left(ends, cell_start, i)
+            while i < count and ends[i] == cell_start and starts[i] < cell_start:
+                i += 1
+            if i < count and starts[i] < cell_start + dt:
+                out[c] = tasks[i]
+        for index in self.blocks:
+            first = max(0, (starts[index] - t0) // dt)
+            last = min(n - 1, (ends[index] - 1 - t0) // dt)
+            for c in range(first, last + 1):
+                out[c] = ~tasks[index]
         return out
 
     def alive(self) -> int:

@@ -32,6 +32,7 @@ _LINE = re.compile(r":(\d+)$")
 class MainScreen(Screen[None]):
     BINDINGS = [
         Binding("r", "run", "Run"),
+        Binding("enter", "run", "Run", show=False),
         Binding("c", "cancel_task", "Cancel task"),
         Binding("e", "filter_log", "Events: task/all"),
         Binding("w", "notes", "Watch for"),
@@ -71,7 +72,10 @@ class MainScreen(Screen[None]):
         self.app.main_ready()
 
     def on_resize(self) -> None:
-        self.set_class(self.size.width < NARROW, "narrow")
+        narrow = self.size.width < NARROW
+        self.set_class(narrow, "narrow")
+        if narrow and self.focused is self.query_one(ScenarioList):
+            self.timeline.focus()
 
     # -- what is shown ------------------------------------------------------------------------
 

@@ -1,0 +1,55 @@
+"""The real ``taskviz`` command in a real terminal (tmux): start it, run basic, read the screen."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+TMUX = shutil.which("tmux")
+TASKVIZ = Path(sys.executable).with_name("taskviz")
+
+pytestmark = pytest.mark.skipif(TMUX is None, reason="tmux is not installed (.ci/run installs it)")
+
+
+def tmux(*args: str) -> str:
+    return subprocess.run([TMUX, *args], capture_output=True, text=True, check=True).stdout  # type: ignore[list-item]
+
+
+def screen(session: str) -> str:
+    return tmux("capture-pane", "-p", "-t", session)
+
+
+def wait_for(session: str, text: str, timeout: float) -> str:
+    deadline = time.monotonic() + timeout
+    shown = ""
+    while time.monotonic() < deadline:
+        shown = screen(session)
+        if text in shown:
+            return shown
+        time.sleep(0.1)
+    raise AssertionError(f"{text!r} never appeared; the screen was:\n{shown}")
+
+
+def test_taskviz_runs_basic_in_a_terminal_and_quits_cleanly() -> None:
+    session = f"taskviz-{uuid.uuid4().hex[:8]}"
+    tmux("new-session", "-d", "-s", session, "-x", "120", "-y", "36", "-e", "TERM=xterm-256color",
+         f"{TASKVIZ} ; echo EXITED-$? ; sleep 30")
+    try:
+        first = wait_for(session, "Two fetches at once", 15)
+        assert "event loop" in first or "Pick a scenario" in first
+        tmux("send-keys", "-t", session, "Enter")
+        running = wait_for(session, "running", 5)
+        assert "fetch_data(2, 'Users')" in running
+        done = wait_for(session, "of waiting finished in", 10)
+        assert "5.0 s of waiting finished in 3.0 s — 1.7x" in done
+        assert "✓ finished in 3.0" in done
+        tmux("send-keys", "-t", session, "q")
+        wait_for(session, "EXITED-0", 10)
+    finally:
+        subprocess.run([TMUX, "kill-session", "-t", session], capture_output=True)  # type: ignore[list-item]
