@@ -93,7 +93,22 @@ _ASYNCIO_LABELS: dict[str, tuple[str, bool]] = {
     "BaseEventLoop.shutdown_default_executor": ("executor shutdown", False),
 }
 
+# aiohttp's internals, named for what they wait on (aiohttp is the tutorial's HTTP library).
+_AIOHTTP_LABELS: dict[str, tuple[str, bool]] = {
+    "DataQueue.read": ("socket read", False),
+    "StreamReader._wait": ("socket read", False),
+    "StreamReader.read": ("socket read", False),
+    "StreamReader.readany": ("socket read", False),
+    "StreamReader.readline": ("socket read", False),
+    "FlowControlDataQueue.read": ("socket read", False),
+    "RequestHandler.start": ("waiting for a request", False),
+    "WebSocketResponse.receive": ("websocket receive", False),
+    "ClientWebSocketResponse.receive": ("websocket receive", False),
+    "TCPConnector._create_connection": ("socket connect", False),
+}
+
 _ASYNCIO_DIR = str(Path(asyncio.__file__).resolve().parent) + os.sep
+_AIOHTTP_DIR = f"{os.sep}aiohttp{os.sep}"
 _SITE_USER, _SITE_OURS, _SITE_LIBRARY = "user", "ours", "library"
 _COROUTINE = types.CoroutineType
 _GENERATOR = types.GeneratorType
@@ -166,7 +181,7 @@ class AwaitDescriber:
         user: types.FrameType | None = None
         outer: types.FrameType | None = None
         first_lib: types.FrameType | None = None  # the library call the user made
-        known: types.FrameType | None = None  # the innermost library frame with a label a learner knows
+        known: types.FrameType | None = None  # the first library frame with a label a learner knows
         link = coro
         while True:
             kind = type(link)
@@ -194,8 +209,8 @@ class AwaitDescriber:
             label = code_labels.get(id(code))
             if label is None:
                 label = self._code_label(code)
-            if label[1]:
-                known = frame
+            if label[1] and known is None:
+                known = frame  # the outermost call a learner knows: Queue.join, not the Event.wait inside
         shown = user if user is not None else outer
         location = 0 if shown is None else self.location_at(shown)
         if known is not None:
@@ -226,7 +241,10 @@ class AwaitDescriber:
             record = self._record
             qualname = code.co_qualname
             in_asyncio = code.co_filename.startswith(_ASYNCIO_DIR)
-            known = _ASYNCIO_LABELS.get(qualname) if in_asyncio else None
+            if in_asyncio:
+                known = _ASYNCIO_LABELS.get(qualname)
+            else:
+                known = _AIOHTTP_LABELS.get(qualname) if _AIOHTTP_DIR in code.co_filename else None
             if code is _SLEEP_CODE:
                 known = ("sleep", False)
             if known is not None:

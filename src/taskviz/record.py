@@ -159,4 +159,6 @@ def describe_value(value: Any, limit: int = 60) -> str:
         text = repr(value)
     except Exception as exc:  # a user's __repr__ may raise; the record must not
         text = f"<unrepresentable {type(value).__name__}: {exc!r}>"
+    if text.startswith("<") and " object at 0x" in text:
+        text = type(value).__name__  # the default repr says nothing a person needs
     return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -61,8 +61,10 @@ def run_main(main: Callable[[], Any], *, virtual_time: bool = False, scenario: S
     Called from inside a running loop (a test, the app), it runs on a thread of its own.
     """
     try:
-        asyncio.get_running_loop()
+        loop: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
     except RuntimeError:
+        loop = None
+    if loop is None:  # run outside the handler, or the scenario's errors would chain onto it
         return _run_main(main, virtual_time, scenario)
     with concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="taskviz-run") as pool:
         return pool.submit(_run_main, main, virtual_time, scenario).result()

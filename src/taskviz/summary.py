@@ -29,8 +29,12 @@ class Gain:
 
 
 def gain(model: TimelineModel, wall_ns: int) -> Gain:
-    """Waiting counts what tasks awaited themselves (sleeps, I/O, locks), not joins on other tasks."""
-    return Gain(sum(track.waiting_ns for track in model.tracks), wall_ns)
+    """Waiting counts what the program's tasks awaited themselves (sleeps, I/O, locks).
+
+    Joins on other tasks would count the same wait twice, and a server's handlers waiting
+    for requests are the other side of the program's own requests, so neither counts.
+    """
+    return Gain(sum(track.waiting_ns for track in model.tracks if track.info.group != "server"), wall_ns)
 
 
 _OUTCOME_NAMES = {Outcome.OK: "ok", Outcome.FAILED: "failed", Outcome.CANCELLED: "cancelled"}

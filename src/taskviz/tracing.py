@@ -227,9 +227,10 @@ class Run:
         record = self.record
         tid = len(record.tasks)
         parent = _current_traced_task(self)
+        # Tasks started by loop callbacks (a server accepting connections), and theirs, are the server's.
+        server = self.root is not None and (parent is None or record.tasks[parent].group == "server")
         record.tasks.append(
-            TaskInfo(tid, parent, _qualname(coro), self._creation_site(coro),
-                     group="server" if parent is None and self.root is not None else "",
+            TaskInfo(tid, parent, _qualname(coro), self._creation_site(coro), group="server" if server else "",
                      args=_call_args(coro) if tid < ARGS_FOR_FIRST else "")
         )
         now = self.clock()
