@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .record import Outcome
-from .timeline import NS, State, TimelineModel, Track
+from .timeline import NS, TimelineModel, Track
 
 
 @dataclass(frozen=True)
@@ -83,10 +83,3 @@ def run_summary(scenario: str, model: TimelineModel, wall_ns: int) -> dict[str, 
             "longest_step_at": model.step_where(longest) if longest >= 0 else "",
         },
     }
-
-
-def state_counts(model: TimelineModel) -> dict[State, int]:
-    counts: dict[State, int] = {}
-    for track in model.tracks:
-        counts[track.state] = counts.get(track.state, 0) + 1
-    return counts

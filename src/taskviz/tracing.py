@@ -119,10 +119,6 @@ class TracedCoroutine(Coroutine[Any, Any, Any]):
         """``cr_frame``, ``cr_await``, ``__qualname__``...: the wrapper reads as the coroutine it holds."""
         return getattr(self._coro, name)
 
-    @property
-    def wrapped(self) -> Coroutine[Any, Any, Any]:
-        """The scenario's own coroutine, for walking where a live task is suspended."""
-        return self._coro
 
 
 class Run:
@@ -200,12 +196,6 @@ class Run:
         """The live asyncio task behind ``tid``, while it has not finished."""
         return self._tasks.get(tid)
 
-    def traced(self, tid: int) -> TracedCoroutine | None:
-        """The wrapper of a live task, to walk where it is suspended right now."""
-        task = self._tasks.get(tid)
-        coro = task.get_coro() if task is not None else None
-        return coro if type(coro) is TracedCoroutine else None
-
     def cancel(self) -> None:
         """Cancel the whole scenario: its root and every task it left alive."""
         for task in list(self._tasks.values()):
@@ -233,11 +223,7 @@ class Run:
             TaskInfo(tid, parent, _qualname(coro), self._creation_site(coro), group="server" if server else "",
                      args=_call_args(coro) if tid < ARGS_FOR_FIRST else "")
         )
-        now = self.clock()
-        self._s(now)
-        self._t(now)
-        self._c(tid << KIND_BITS | _CREATED)
-        self._a(0 if parent is None else parent + 1)
+        self._instant(self.clock(), tid, _CREATED, 0 if parent is None else parent + 1)
         return TracedCoroutine(coro, self, tid)
 
     def _creation_site(self, coro: Any) -> str:
@@ -348,10 +334,7 @@ class Run:
         deadline = entry[2]
         when = now if deadline is None or deadline > now else deadline
         for tid in entry[1]:
-            self._s(when)
-            self._t(when)
-            self._c(tid << KIND_BITS | _WOKEN)
-            self._a(0)
+            self._instant(when, tid, _WOKEN)
 
     # -- executor jobs: submitted on the loop thread, run on worker threads -------------
 

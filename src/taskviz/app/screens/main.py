@@ -155,7 +155,13 @@ class MainScreen(Screen[None]):
         line: int | None = None
         if model is not None and model.tracks:
             track = model.tracks[tid if tid is not None and tid < len(model.tracks) else 0]
-            where = model.record.strings[track.location] if track.location else track.info.created_at
+            blocked_at = [model.step_where(i) for i in model.blocks if model.step_tasks[i] == track.info.id]
+            if blocked_at and track.state.finished:
+                where = blocked_at[-1]  # once it is over, the line that held the loop says most
+            elif track.location:
+                where = model.record.strings[track.location]
+            else:
+                where = track.info.created_at
             if where.startswith((f"scenarios/{scenario.path.name}:", f"{scenario.path.name}:")) or scenario.path.name in where:
                 match = _LINE.search(where)
                 line = int(match.group(1)) if match else None

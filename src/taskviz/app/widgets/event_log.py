@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from textual.widgets import Log
 
-from ...axis import format_duration
 from ...record import EventRecord, Kind, Outcome
 from ...timeline import NS, TimelineModel
 

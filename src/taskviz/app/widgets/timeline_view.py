@@ -354,9 +354,13 @@ class TimelineView(ScrollView, can_focus=True):
             step = model.step(index)
             first = (step.start_ns - self.view_start_ns) // max(1, self.ns_per_cell)
             last = (step.end_ns - 1 - self.view_start_ns) // max(1, self.ns_per_cell)
-            text = f" blocked {format_duration(step.end_ns - step.start_ns)} "
-            if first >= 0 and last < len(chars) and last - first + 1 >= len(text):
-                chars[first : first + len(text)] = text
+            length = format_duration(step.end_ns - step.start_ns)
+            room = min(last, len(chars) - 1) - max(first, 0) + 1
+            for text in (f" blocked {length} at {model.step_where(index)} ", f" blocked {length} ", f" {length} "):
+                if len(text) <= room:
+                    start = max(first, 0)
+                    chars[start : start + len(text)] = text
+                    break
 
     def _task_line(self, tid: int, width: int) -> Strip:
         model = self.model
