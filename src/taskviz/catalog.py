@@ -55,10 +55,11 @@ def all_scenarios() -> list[Scenario]:
             if path.name.startswith("_") or path.stem in found:
                 continue
             found[path.stem] = read(path)
-    return sorted(found.values(), key=lambda s: (_tag_order(s.tags), s.name))
+    return sorted(found.values(), key=lambda s: (_tag_order(s.tags), _TUTORIAL_ORDER.get(s.name, 99), s.name))
 
 
 _TAG_ORDER = ("basics", "http", "pitfalls", "patterns")
+_TUTORIAL_ORDER = {name: n for n, name in enumerate(("basic", "workers", "sequential", "threads_vs_asyncio", "http", "blocking"))}
 
 
 def _tag_order(tags: tuple[str, ...]) -> int:

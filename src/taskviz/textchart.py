@@ -9,7 +9,7 @@ from .axis import format_duration, ticks
 from .summary import Gain
 from .timeline import BLOCK_NS, State, TimelineModel, Track
 
-LABEL_WIDTH = 24
+LABEL_WIDTH = 28
 
 
 def task_label(track: Track) -> str:
