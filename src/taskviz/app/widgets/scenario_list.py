@@ -9,6 +9,7 @@ from textual.widgets.option_list import Option
 
 from ...catalog import Scenario
 
+ONE_LINE = 62  # the summary's first words: two rows of the list at its usual width
 _GROUPS = {"basics": "Basics", "http": "HTTP", "pitfalls": "Pitfalls", "patterns": "Patterns"}
 
 
@@ -31,7 +32,9 @@ class ScenarioList(OptionList):
                     options.append(None)
                 options.append(Option(Text(_GROUPS.get(tag, tag.title()), style="bold"), disabled=True))
                 group = tag
-            text = Text.assemble((scenario.title, "bold"), "\n", (scenario.summary or scenario.name, "dim"))
+            line = scenario.summary or scenario.name
+            line = line if len(line) <= ONE_LINE else line[: ONE_LINE - 1] + "…"
+            text = Text.assemble((scenario.title, "bold"), "\n", (line, "dim"))
             options.append(Option(text, id=scenario.name))
         super().__init__(*options, id=id)
 

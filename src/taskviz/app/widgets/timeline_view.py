@@ -180,7 +180,13 @@ class TimelineView(ScrollView, can_focus=True):
         self.refresh()
 
     def _follow(self, now: int) -> None:
-        """Keep the whole run so far in view, stepping the scale so the cursor visibly moves."""
+        """Keep the whole run so far in view, stepping the scale so the cursor visibly moves;
+        once the run is over, fit it edge to edge."""
+        if self._now is None:
+            end = max(now, self.model.end_ns if self.model else 0, 1)
+            self.view_start_ns = 0
+            self.ns_per_cell = max(1, -(-end // max(1, self.chart_width - 1)))
+            return
         wanted = max(now, self.model.end_ns if self.model else 0) * 11 // 10
         span = next((s for s in _SPANS if s >= wanted), _SPANS[-1])
         self.view_start_ns = 0
