@@ -263,3 +263,27 @@ async def test_help_notes_theme_and_status() -> None:
         await pilot.pause(0.05)
         assert app.session.scenario is not None and app.session.scenario.name == "basic"
         assert app.session.live
+
+
+async def test_a_scenario_calling_sys_exit_does_not_stop_the_app(tmp_path: Path) -> None:
+    path = tmp_path / "exits.py"
+    path.write_text('"""Exits"""\nimport asyncio, sys\n\nasync def main():\n    await asyncio.sleep(0.05)\n    sys.exit(3)\n')
+    app = TaskvizApp(str(path), autorun=True)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await wait_until(pilot, lambda: app.session.finished)
+        await pilot.pause(0.1)
+        assert app.is_running
+        assert "main() raised SystemExit: 3" in text_of(app.main.query_one(SummaryBar))
+
+
+async def test_a_recording_replays_in_real_time() -> None:
+    finished = run_headless(find("cancel"), virtual_time=True)
+    app = TaskvizApp("cancel", recording=finished)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause(0.3)
+        session = app.session
+        assert session.live and not session.finished
+        assert 0 < session.model.consumed < len(finished.record)
+        await wait_until(pilot, lambda: session.finished, timeout=4)
+        assert session.model.consumed == len(finished.record)
+        assert "✓ finished in 1.50 s" in text_of(app.main.query_one(SummaryBar))

@@ -128,8 +128,10 @@ class Run:
     every task left behind have finished, then takes its hooks off the loop.
     """
 
-    def __init__(self, loop: asyncio.AbstractEventLoop, record: EventRecord | None = None) -> None:
+    def __init__(self, loop: asyncio.AbstractEventLoop, record: EventRecord | None = None,
+                 contain_exits: bool = False) -> None:
         self.loop = loop
+        self.contain_exits = contain_exits
         self.record = record if record is not None else EventRecord()
         self.clock = _clock_for(loop)
         self.describer = AwaitDescriber(self.record)
@@ -157,10 +159,14 @@ class Run:
 
     @classmethod
     def start(cls, main: Coroutine[Any, Any, Any], loop: asyncio.AbstractEventLoop | None = None,
-              record: EventRecord | None = None) -> Run:
-        """Begin recording and schedule ``main`` as the run's root task."""
+              record: EventRecord | None = None, contain_exits: bool = False) -> Run:
+        """Begin recording and schedule ``main`` as the run's root task.
+
+        ``contain_exits``: a ``sys.exit()`` or KeyboardInterrupt raised by the scenario fails
+        its task instead of stopping the loop, which on the app's loop would stop the app.
+        """
         loop = loop or asyncio.get_running_loop()
-        run = cls(loop, record)
+        run = cls(loop, record, contain_exits)
         hooks = _hooks_for(loop)
         hooks.attach(run)
         run.started_ns = run.clock()
@@ -310,6 +316,8 @@ class Run:
             info.exception = f"CancelledError: {value}"
         if not self._tasks and self.root_done_ns is not None:
             self.close()
+        if self.contain_exits and isinstance(exc, (SystemExit, KeyboardInterrupt)):
+            raise RuntimeError(f"the scenario raised {_exception_text(exc)}; taskviz kept running") from exc
 
     # -- wake-ups ----------------------------------------------------------------------------
 

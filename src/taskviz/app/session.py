@@ -46,7 +46,7 @@ class Session:
         except ScenarioError as exc:
             self.error = str(exc)
             return
-        self.run = Run.start(coro)
+        self.run = Run.start(coro, contain_exits=True)
         self.model = TimelineModel(self.run.record, self.run.started_ns)
 
     def show_recorded(self, scenario: Scenario | None, finished: Finished, until: int | None = None) -> None:

@@ -109,8 +109,8 @@ class MainScreen(Screen[None]):
             self._lag_ms = max(0.0, (now - self._last_tick - 1 / FPS) * 1000)
         self._last_tick = now
         session = self.app.session
-        live = session.live
         session.tick()
+        live = session.live
         model = session.model
         timeline = self.timeline
         if session.finished:
