@@ -76,7 +76,7 @@ class TaskInfo:
     args: str = ""  # the call's arguments, short: "2, 'Users'" tells two fetch_data rows apart
 
 
-@dataclass
+@dataclass(repr=False)
 class EventRecord:
     """Events in flat columns plus the small tables they point into."""
 
@@ -93,6 +93,10 @@ class EventRecord:
     def __len__(self) -> int:
         """Rows written so far; only the loop thread appends, so all columns agree."""
         return len(self.codes)
+
+    def __repr__(self) -> str:
+        """Short: asyncio's own reprs (of a task whose result is a record) must not print a million ints."""
+        return f"<EventRecord {len(self.codes):,} rows, {len(self.tasks):,} tasks>"
 
     def intern(self, text: str) -> int:
         """Id of ``text`` in the string table, adding it once."""
