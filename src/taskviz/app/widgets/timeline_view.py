@@ -104,6 +104,7 @@ class TimelineView(ScrollView, can_focus=True):
         self.last_frame_ms = 0.0
         self._frame_spent = 0.0
         self.label_width = LABEL_WIDTH
+        self._styles_on: dict[tuple[Style, bool, bool], list[Style]] = {}
         self._frame_key: tuple[object, ...] = ()
         self._rows: list[int] = []
         self._cells: dict[int, bytearray] = {}
@@ -333,15 +334,17 @@ class TimelineView(ScrollView, can_focus=True):
 
     def _loop_line(self, width: int) -> Strip:
         """Idle, busy (a task's step) or blocked (one step of BLOCK_NS or more), cell by cell."""
+        base = self.rich_style
         styles = (
             self.get_component_rich_style("timeline--idle"),
-            Style(color=palette.LOOP_BUSY_COLOR),
-            Style(color="#ffffff", bgcolor=palette.LOOP_BLOCKED_COLOR, bold=True),
+            base + Style(color=palette.LOOP_BUSY_COLOR),
+            base + Style(color="#8b0000", bgcolor=palette.LOOP_BLOCKED_COLOR),
+            base + Style(color="#ffffff", bgcolor=palette.LOOP_BLOCKED_COLOR, bold=True),
         )
         cells = self._loop_cells
         kinds = [0 if value == -1 else 2 if value < 0 else 1 for value in cells]
-        chars = [("·", palette.LOOP_BUSY, palette.LOOP_BLOCKED)[kind] for kind in kinds]
-        self._blocked_labels(chars)
+        chars = [("·", palette.LOOP_BUSY, "▓")[kind] for kind in kinds]
+        self._blocked_labels(chars, kinds)
         label_style = self.get_component_rich_style("timeline--label") + Style(bold=True)
         segments = [Segment("event loop".ljust(self.label_width + 1), label_style)]
         start = 0
@@ -351,7 +354,7 @@ class TimelineView(ScrollView, can_focus=True):
                 start = i
         return self._with_now(Strip(segments), width)
 
-    def _blocked_labels(self, chars: list[str]) -> None:
+    def _blocked_labels(self, chars: list[str], kinds: list[int]) -> None:
         """Write each block's length inside its bar, where it fits."""
         model = self.model
         if model is None:
@@ -366,6 +369,7 @@ class TimelineView(ScrollView, can_focus=True):
                 if len(text) <= room:
                     start = max(first, 0)
                     chars[start : start + len(text)] = text
+                    kinds[start : start + len(text)] = [3] * len(text)
                     break
 
     def _task_line(self, tid: int, width: int) -> Strip:
@@ -381,7 +385,7 @@ class TimelineView(ScrollView, can_focus=True):
             label_style += self.get_component_rich_style("timeline--selected-label")
         name = ("  " * min(track.depth, 5) + task_label(track))[: self.label_width]
         segments = [Segment(name.ljust(self.label_width + 1), label_style)]
-        styles = _BAR_STYLES[(track.thread, server)]
+        styles = self._bar_styles(track.thread, server)
         run_state, start = -1, 0
         for i, value in enumerate(bytes(cells) + b"\xff"):
             if value == run_state:
@@ -393,6 +397,14 @@ class TimelineView(ScrollView, can_focus=True):
         if tid == self.selected:
             strip = strip.apply_style(self.get_component_rich_style("timeline--selected"))
         return self._with_now(strip, width)
+
+    def _bar_styles(self, thread: bool, server: bool) -> list[Style]:
+        """The palette's styles on this widget's background (which the theme decides)."""
+        base = self.rich_style
+        cached = self._styles_on.get((base, thread, server))
+        if cached is None:
+            cached = self._styles_on[(base, thread, server)] = [base + style for style in _BAR_STYLES[(thread, server)]]
+        return cached
 
     def _with_now(self, strip: Strip, width: int) -> Strip:
         """Crop to the widget and paint the now cursor's column."""
