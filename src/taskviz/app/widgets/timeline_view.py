@@ -39,6 +39,13 @@ def _bar_styles(thread: bool, server: bool) -> list[Style]:
     return styles
 
 
+def _over(strip: Strip, style: Style) -> Strip:
+    """``style``'s background on top of each segment's own (Strip.apply_style puts it underneath)."""
+    background = Style(bgcolor=style.bgcolor)
+    return Strip([Segment(text, own + background if own else background, control) for text, own, control in strip],
+                 strip.cell_length)
+
+
 _BAR_STYLES = {(thread, server): _bar_styles(thread, server) for thread in (False, True) for server in (False, True)}
 _SPANS = [int(m * 10**e) for e in range(6, 12) for m in (1, 2, 5)]  # 1 ms .. 500 s
 
@@ -393,10 +400,10 @@ class TimelineView(ScrollView, can_focus=True):
             if i:
                 segments.append(Segment(_GLYPHS[run_state] * (i - start), styles[run_state]))
             run_state, start = value, i
-        strip = Strip(segments)
         if tid == self.selected:
-            strip = strip.apply_style(self.get_component_rich_style("timeline--selected"))
-        return self._with_now(strip, width)
+            tint = self.get_component_rich_style("timeline--selected")
+            segments[1:] = _over(Strip(segments[1:]), tint)
+        return self._with_now(Strip(segments), width)
 
     def _bar_styles(self, thread: bool, server: bool) -> list[Style]:
         """The palette's styles on this widget's background (which the theme decides)."""
@@ -418,4 +425,4 @@ class TimelineView(ScrollView, can_focus=True):
         if x >= width:
             return strip
         head, cursor, tail = strip.divide([x, x + 1, width])
-        return Strip.join([head, cursor.apply_style(self.get_component_rich_style("timeline--now")), tail])
+        return Strip.join([head, _over(cursor, self.get_component_rich_style("timeline--now")), tail])
