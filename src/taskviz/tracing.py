@@ -8,13 +8,14 @@ The hooks, all on one loop instance for the length of a run and nothing else pat
   are traced and the app's own never are;
 * the wrapper itself, one module-level class (asyncio caches every type that passes
   ``iscoroutine``, so a class per run would leak), which sees each step start and end;
-* while a traced step runs, a hook on the loop's ``call_soon``: a future the step
-  completes (``Event.set()``, ``Queue.put()``, ``cancel()``...) schedules its waiters'
-  wake-ups through it at that very instant, which is when they truly became ready, even
-  if the step then blocks the loop. Outside steps the hook is off, so the loop's own
-  scheduling pays nothing. Sleeps are ready at their deadline, known when they suspend;
-  a traced task's waiters are ready when its last step ends; anything else (I/O, executor
-  results) is seen by a done-callback, the first in line before the task's wake-up;
+* while a traced step runs (and some traced task awaits a future: else there is nothing
+  to wake), a hook on the loop's ``call_soon``: a future the step completes (``Event.set()``,
+  ``Queue.put()``, ``cancel()``...) schedules its waiters' wake-ups through it at that very
+  instant, which is when they truly became ready, even if the step then blocks the loop.
+  Outside steps the hook is off, so the loop's own scheduling pays nothing. Sleeps are
+  ready at their deadline, known when they suspend; a traced task's waiters are ready
+  when its last step ends; anything else (I/O, executor results) is seen by a
+  done-callback, the first in line before the task's wake-up;
 * the loop's default executor, so that jobs sent to threads show as rows of their own.
 
 This module knows nothing about Textual; it only writes to an ``EventRecord``.
@@ -118,7 +119,6 @@ class TracedCoroutine(Coroutine[Any, Any, Any]):
     def __getattr__(self, name: str) -> Any:
         """``cr_frame``, ``cr_await``, ``__qualname__``...: the wrapper reads as the coroutine it holds."""
         return getattr(self._coro, name)
-
 
 
 class Run:
