@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from taskviz.axis import format_duration, ticks
 from taskviz.record import EventRecord, Kind, Outcome, TaskInfo
-from taskviz.timeline import BLOCK_NS, State, TimelineModel
+from taskviz.timeline import BLOCK_NS, Lane, State, TimelineModel
 
 MS = 1_000_000
 
@@ -69,10 +69,12 @@ def test_loop_lane_marks_who_holds_the_loop_and_the_blocks() -> None:
     model = TimelineModel(two_tasks(), 0)
     model.update()
     lane = model.loop_cells(0, 10 * MS, 110)
-    assert lane[0] == 0
-    assert all(v == ~1 for v in lane[1:6]), "the 50 ms step of task 1 is a block"
-    assert lane[50] == -1, "idle while everyone waits"
-    assert lane[107] == 1 and lane[108] == -1
+    assert lane[0] == (Lane.STEP, 0), "a 1 ms step in a 10 ms cell is brief"
+    assert all(v == (Lane.BLOCKED, 1) for v in lane[1:6]), "the 50 ms step of task 1 is a block"
+    assert lane[50] == (Lane.IDLE, -1), "idle while everyone waits"
+    assert lane[107] == (Lane.BUSY, 1) and lane[108][0] is Lane.IDLE, "two steps fill half of cell 107"
+    coarse = model.loop_cells(0, 100 * MS, 11)
+    assert coarse[0] == (Lane.BLOCKED, 1)
     assert model.blocks == [1] and model.step(1).end_ns - model.step(1).start_ns >= BLOCK_NS
     assert model.step_where(1) == "x.py:9"
 

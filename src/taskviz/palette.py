@@ -13,6 +13,7 @@ GLYPHS: dict[State, str] = {
     State.DONE: "✓",
     State.FAILED: "✗",
     State.CANCELLED: "⊘",
+    State.STEP: "▎",
 }
 
 COLORS: dict[State, str] = {
@@ -24,6 +25,7 @@ COLORS: dict[State, str] = {
     State.DONE: "#3ddc84",
     State.FAILED: "#ff5f5f",
     State.CANCELLED: "#d787ff",
+    State.STEP: "#3ddc84",
 }
 
 NAMES: dict[State, str] = {
@@ -34,14 +36,18 @@ NAMES: dict[State, str] = {
     State.DONE: "done",
     State.FAILED: "failed",
     State.CANCELLED: "cancelled",
+    State.STEP: "brief step",
 }
 
 THREAD_RUNNING_COLOR = "#c792ea"  # executor jobs run beside the loop, so they get a colour of their own
 
 LOOP_BUSY = "▆"
+LOOP_STEP = "▎"
 LOOP_BLOCKED = "█"
 LOOP_IDLE = " "
 LOOP_BUSY_COLOR = "#3ddc84"
 LOOP_BLOCKED_COLOR = "#ff5f5f"
 
-LEGEND_ORDER = (State.RUNNING, State.READY, State.AWAITING, State.PENDING, State.DONE, State.FAILED, State.CANCELLED)
+LEGEND_ORDER = (
+    State.RUNNING, State.STEP, State.READY, State.AWAITING, State.PENDING, State.DONE, State.FAILED, State.CANCELLED,
+)

@@ -7,7 +7,7 @@ from collections import Counter
 from . import palette
 from .axis import format_duration, ticks
 from .summary import Gain
-from .timeline import BLOCK_NS, State, TimelineModel, Track
+from .timeline import BLOCK_NS, Lane, State, TimelineModel, Track
 
 LABEL_WIDTH = 28
 
@@ -60,15 +60,12 @@ def render(model: TimelineModel, *, title: str, wall_ns: int, gain: Gain, width:
     lines.append(" " * LABEL_WIDTH + " " + "".join(axis).rstrip())
     lines.append(" " * LABEL_WIDTH + " " + "".join(marks).rstrip())
 
-    loop_cells = model.loop_cells(0, dt, chart_width)
+    lane_glyphs = {Lane.IDLE: palette.LOOP_IDLE, Lane.BUSY: palette.LOOP_BUSY, Lane.STEP: palette.LOOP_STEP,
+                   Lane.BLOCKED: palette.LOOP_BLOCKED}
     lane = []
-    for value in loop_cells:
-        if value == -1:
-            lane.append(palette.LOOP_IDLE)
-        elif value < 0:
-            lane.append(_color(palette.LOOP_BLOCKED, palette.LOOP_BLOCKED_COLOR, color))
-        else:
-            lane.append(_color(palette.LOOP_BUSY, palette.LOOP_BUSY_COLOR, color))
+    for kind, _ in model.loop_cells(0, dt, chart_width):
+        hue = palette.LOOP_BLOCKED_COLOR if kind is Lane.BLOCKED else palette.LOOP_BUSY_COLOR
+        lane.append(_color(lane_glyphs[kind], hue, color))
     lines.append(f"{'event loop':<{LABEL_WIDTH}} " + "".join(lane).rstrip())
 
     order = model.order()
@@ -87,7 +84,8 @@ def render(model: TimelineModel, *, title: str, wall_ns: int, gain: Gain, width:
         _color(palette.GLYPHS[state], palette.COLORS[state], color) + " " + palette.NAMES[state]
         for state in palette.LEGEND_ORDER
     )
-    lines += ["", legend + f"   event loop: {palette.LOOP_BUSY} busy  {palette.LOOP_BLOCKED} blocked", ""]
+    loop_legend = f"{palette.LOOP_BUSY} busy  {palette.LOOP_STEP} brief step  {palette.LOOP_BLOCKED} blocked"
+    lines += ["", legend, f"event loop: {loop_legend}", ""]
     lines += summary_lines(model, wall_ns, gain)
     return "\n".join(lines)
 

@@ -28,16 +28,30 @@ class State(IntEnum):
     DONE = 5
     FAILED = 6
     CANCELLED = 7
+    STEP = 8  # drawing only: a step shorter than half a cell, so it is not drawn as a full one
 
     @property
     def finished(self) -> bool:
-        return self >= State.DONE
+        return State.DONE <= self <= State.CANCELLED
 
+
+class Lane(IntEnum):
+    """What the event loop's one thread was doing during a cell of the loop lane."""
+
+    IDLE = 0
+    BUSY = 1  # inside tasks' steps for half the cell or more
+    STEP = 2  # a brief step, much shorter than the cell
+    BLOCKED = 3  # one step of BLOCK_NS or more held everything else
+
+
+_LANE_SUM_LIMIT = 8  # steps summed per cell; more than this many is busy anyway
 
 # Which state a cell shows when several happened inside it: the finishing instant
 # first, then the brief but telling ones (a 50 µs step must not vanish at low zoom).
-_PRIORITY = bytes([0, 1, 2, 4, 5, 7, 7, 7])
+_PRIORITY = bytes([0, 1, 2, 4, 6, 7, 7, 7, 5])
 _FINISHED = int(State.DONE)
+_RUNNING = int(State.RUNNING)
+_STEP = int(State.STEP)
 _OUTCOME_STATE = {Outcome.OK: State.DONE, Outcome.FAILED: State.FAILED, Outcome.CANCELLED: State.CANCELLED}
 
 
@@ -298,6 +312,8 @@ class TimelineModel:
             last = (end - 1 - t0) // dt
             if last >= n:
                 last = n - 1
+            if state == _RUNNING and last <= first and 2 * (end - start) < dt:
+                state = _STEP
             p = priority[state]
             if p >= priority[out[first]]:
                 out[first] = state
@@ -308,13 +324,14 @@ class TimelineModel:
                     out[last] = state
         return out
 
-    def loop_cells(self, t0: int, dt: int, n: int) -> list[int]:
-        """The loop lane: per cell the task holding the loop (-1 idle), ``~tid`` if it blocked.
+    def loop_cells(self, t0: int, dt: int, n: int) -> list[tuple[Lane, int]]:
+        """The loop lane, per cell: idle, busy (most of the cell), a brief step, or blocked,
+        with the task holding the loop (-1 when idle).
 
         Steps never overlap, so their starts and ends are both sorted: each cell is one
-        bisection, whatever the number of steps in view.
+        bisection plus at most a few steps summed, whatever the number of steps in view.
         """
-        out = [-1] * n
+        out = [(Lane.IDLE, -1)] * n
         starts, ends, tasks = self.step_starts, self.step_ends, self.step_tasks
         count = len(starts)
         if dt <= 0 or not count:
@@ -322,16 +339,23 @@ class TimelineModel:
         i = 0
         for c in range(n):
             cell_start = t0 + c * dt
+            cell_end = cell_start + dt
             i = bisect_left(ends, cell_start, i)
             while i < count and ends[i] == cell_start and starts[i] < cell_start:
                 i += 1
-            if i < count and starts[i] < cell_start + dt:
-                out[c] = tasks[i]
+            if i >= count or starts[i] >= cell_end:
+                continue
+            busy, j = 0, i
+            while j < count and starts[j] < cell_end and j - i < _LANE_SUM_LIMIT:
+                busy += min(ends[j], cell_end) - max(starts[j], cell_start)
+                j += 1
+            full = j - i >= _LANE_SUM_LIMIT or 2 * busy >= dt
+            out[c] = (Lane.BUSY if full else Lane.STEP, tasks[i])
         for index in self.blocks:
             first = max(0, (starts[index] - t0) // dt)
             last = min(n - 1, (ends[index] - 1 - t0) // dt)
             for c in range(first, last + 1):
-                out[c] = ~tasks[index]
+                out[c] = (Lane.BLOCKED, tasks[index])
         return out
 
     def alive(self) -> int:

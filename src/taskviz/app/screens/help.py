@@ -37,6 +37,7 @@ Runs an asyncio program for real and shows every task it creates.
 |---|---|---|
 | `·` | pending | created, its first step has not run yet |
 | `█` | running | inside a step: it holds the loop's one thread |
+| `▎` | brief step | a step much shorter than one cell at this zoom (zoom in to see it) |
 | `▒` | ready | what it awaited is done; waiting for the loop to run it |
 | `━` | awaiting | suspended in an `await` (the details say on what, and where) |
 | `✓ ✗ ⊘` | done / failed / cancelled | how the coroutine ended |

@@ -23,7 +23,7 @@ from textual.strip import Strip
 from ... import palette
 from ...axis import format_duration, ticks
 from ...textchart import task_label
-from ...timeline import NS, State, TimelineModel
+from ...timeline import NS, Lane, State, TimelineModel
 
 LABEL_WIDTH = 22  # until the first rows arrive; then as wide as the names, up to a third
 PINNED = 2  # the axis and the loop lane
@@ -115,7 +115,7 @@ class TimelineView(ScrollView, can_focus=True):
         self._frame_key: tuple[object, ...] = ()
         self._rows: list[int] = []
         self._cells: dict[int, bytearray] = {}
-        self._loop_cells: list[int] = []
+        self._loop_cells: list[tuple[Lane, int]] = []
 
     # -- what to show ---------------------------------------------------------------------
 
@@ -340,17 +340,17 @@ class TimelineView(ScrollView, can_focus=True):
         return Strip(segments).crop_extend(0, width, self.rich_style)
 
     def _loop_line(self, width: int) -> Strip:
-        """Idle, busy (a task's step) or blocked (one step of BLOCK_NS or more), cell by cell."""
+        """Idle, busy, a brief step, or blocked (one step of BLOCK_NS or more), cell by cell."""
         base = self.rich_style
         styles = (
             self.get_component_rich_style("timeline--idle"),
             base + Style(color=palette.LOOP_BUSY_COLOR),
+            base + Style(color=palette.LOOP_BUSY_COLOR),
             base + Style(color="#8b0000", bgcolor=palette.LOOP_BLOCKED_COLOR),
             base + Style(color="#ffffff", bgcolor=palette.LOOP_BLOCKED_COLOR, bold=True),
         )
-        cells = self._loop_cells
-        kinds = [0 if value == -1 else 2 if value < 0 else 1 for value in cells]
-        chars = [("·", palette.LOOP_BUSY, "▓")[kind] for kind in kinds]
+        kinds = [int(kind) for kind, _ in self._loop_cells]
+        chars = [("·", palette.LOOP_BUSY, palette.LOOP_STEP, "▓")[kind] for kind in kinds]
         self._blocked_labels(chars, kinds)
         label_style = self.get_component_rich_style("timeline--label") + Style(bold=True)
         segments = [Segment("event loop".ljust(self.label_width + 1), label_style)]
@@ -376,7 +376,7 @@ class TimelineView(ScrollView, can_focus=True):
                 if len(text) <= room:
                     start = max(first, 0)
                     chars[start : start + len(text)] = text
-                    kinds[start : start + len(text)] = [3] * len(text)
+                    kinds[start : start + len(text)] = [4] * len(text)
                     break
 
     def _task_line(self, tid: int, width: int) -> Strip:
