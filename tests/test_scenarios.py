@@ -289,13 +289,20 @@ def _open_fds() -> set[str]:
     return set(os.listdir("/proc/self/fd")) if os.path.isdir("/proc/self/fd") else set()
 
 
-@pytest.mark.parametrize("name", [n for n in TUTORIAL + PATTERNS if n not in ("blocking", "threads_vs_asyncio")])
+# Scenarios that block for real run with short constants, on the real clock.
+QUICK = {
+    "blocking": {"BLOCK_SECONDS": 0.1, "TICK_SECONDS": 0.05},
+    "threads_vs_asyncio": {"IO_SECONDS": 0.05, "CPU_WORK": 100_000},
+}
+
+
+@pytest.mark.parametrize("name", TUTORIAL + PATTERNS)
 def test_nothing_is_left_behind(name: str) -> None:
     before_threads, before_fds = set(threading.enumerate()), _open_fds()
     with warnings.catch_warnings():
         warnings.simplefilter("error", ResourceWarning)
         with contextlib.redirect_stderr(io.StringIO()):
-            finished = run(name)
+            finished = run(name, virtual_time=name not in QUICK, **QUICK.get(name, {}))
         gc.collect()
     assert not finished.run.running
     assert all(t.info.outcome is not None for t in finished.model.tracks), "every task finished"

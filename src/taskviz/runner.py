@@ -78,7 +78,8 @@ def _run_main(main: Callable[[], Any], virtual_time: bool, scenario: Scenario | 
         holder.append(run)
         await run.wait()
 
-    factory = (lambda: looptime.new_event_loop(start=0)) if virtual_time else None
+    # Always a factory: then the Runner leaves the thread's current event loop alone.
+    factory = (lambda: looptime.new_event_loop(start=0)) if virtual_time else asyncio.new_event_loop
     interrupted = False
     try:
         with asyncio.Runner(loop_factory=factory) as runner:
