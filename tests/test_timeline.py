@@ -97,3 +97,13 @@ def test_axis_ticks_are_round_and_readable() -> None:
     assert [label for _, _, label in marks[:3]] == ["0", "500ms", "1s"]
     assert all(b[0] - a[0] >= 8 for a, b in zip(marks, marks[1:], strict=False))
     assert format_duration(3_004_000_000) == "3.00 s" and format_duration(12_400_000) == "12.4 ms"
+
+
+def test_alive_count_follows_creations_and_endings() -> None:
+    model = TimelineModel(two_tasks(), 0)
+    model.update(until=2)
+    assert model.alive_count == model.alive() == 2
+    model.update(until=6)
+    assert model.alive_count == model.alive() == 1
+    model.update()
+    assert model.alive_count == model.alive() == 0

@@ -114,6 +114,7 @@ class TimelineModel:
         self.step_tasks = array("q")
         self.step_locations = array("q")
         self.busy_ns = 0
+        self.alive_count = 0  # tasks created and not finished, kept up as rows come in
         self.longest_step = -1
         self.blocks: list[int] = []  # indexes of steps of BLOCK_NS or more
         self._order: list[int] | None = None
@@ -188,12 +189,15 @@ class TimelineModel:
         track.times.append(t)
         track.states.append(State.PENDING)
         self.tracks.append(track)
+        self.alive_count += 1
         self._order = None
         if t > self.end_ns:
             self.end_ns = t
 
     def _change(self, track: Track, t: int, state: State) -> None:
         previous = track.states[-1]
+        if state >= _FINISHED > previous:
+            self.alive_count -= 1
         spent = t - track.times[-1]
         if previous == State.RUNNING:
             track.running_ns += spent
@@ -359,4 +363,5 @@ class TimelineModel:
         return out
 
     def alive(self) -> int:
+        """Tasks not finished yet (the same as ``alive_count``, counted afresh)."""
         return sum(1 for track in self.tracks if not track.state.finished)

@@ -128,12 +128,12 @@ class MainScreen(Screen[None]):
         self.query_one(SummaryBar).show(
             title=f"{scenario.name} — {scenario.title}" if scenario else "taskviz",
             elapsed_ns=session.wall_ns if session.finished else now_ns,
-            alive=model.alive() if model else 0,
+            alive=model.alive_count if model else 0,
             tasks=len(model.tracks) if model else 0,
             live=live,
             paused=session.paused,
             finished=session.finished,
-            gain=session.gain(),
+            gain=session.gain() if session.finished else None,
             error=session.error or session.outcome(),
         )
         self.query_one(StatusBar).show(
@@ -142,7 +142,7 @@ class MainScreen(Screen[None]):
             events=model.consumed + len(model.step_starts) if model else 0,
             follow=timeline.follow,
         )
-        if not live and self._timer is not None and session.model is not None and session.finished:
+        if not live and self._timer is not None and session.model is not None and (session.finished or session.paused):
             self._timer.pause()
             self._last_tick = 0.0
 
