@@ -3,7 +3,7 @@
     .venv/bin/python bench/bench_ui_wall.py [--repeat N]
 
 Both run for real (3 s each), alternating; the app runs headless at 200x50 with its
-timer drawing 25 frames a second. Target: the UI run within 1 % of the headless one.
+timer drawing 20 frames a second. Target: the UI run within 1 % of the headless one.
 """
 
 from __future__ import annotations

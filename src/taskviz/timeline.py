@@ -50,9 +50,12 @@ _LANE_SUM_LIMIT = 8  # steps summed per cell; more than this many is busy anyway
 # first, then the brief but telling ones (a 50 µs step must not vanish at low zoom).
 _PRIORITY = bytes([0, 1, 2, 4, 6, 7, 7, 7, 5])
 _FINISHED = int(State.DONE)
+_AWAITING_STATE = int(State.AWAITING)
+_READY = int(State.READY)
+_OUTCOME_TO_STATE = (int(State.DONE), int(State.FAILED), int(State.CANCELLED))  # indexed by Outcome
+_CREATED, _STARTED, _AWAITING, _YIELDED, _WOKEN = (int(k) for k in (Kind.CREATED, Kind.STARTED, Kind.AWAITING, Kind.YIELDED, Kind.WOKEN))
 _RUNNING = int(State.RUNNING)
 _STEP = int(State.STEP)
-_OUTCOME_STATE = {Outcome.OK: State.DONE, Outcome.FAILED: State.FAILED, Outcome.CANCELLED: State.CANCELLED}
 
 
 @dataclass(slots=True)
@@ -116,6 +119,7 @@ class TimelineModel:
         self.busy_ns = 0
         self.alive_count = 0  # tasks created and not finished, kept up as rows come in
         self.longest_step = -1
+        self._longest_ns = -1
         self.blocks: list[int] = []  # indexes of steps of BLOCK_NS or more
         self._order: list[int] | None = None
 
@@ -139,7 +143,7 @@ class TimelineModel:
             kind = code & KIND_MASK
             tid = code >> KIND_BITS
             t = times[index] - origin
-            if kind == Kind.CREATED:
+            if kind == _CREATED:
                 self._created(tid, t, args[index])
                 continue
             track = tracks[tid]
@@ -148,35 +152,33 @@ class TimelineModel:
                 t = last
             if t > self.end_ns:
                 self.end_ns = t
-            if kind == Kind.WOKEN:
-                if track.state == State.AWAITING:
-                    self._change(track, t, State.READY)
+            if kind == _WOKEN:
+                if track.states[-1] == _AWAITING:
+                    self._change(track, t, _READY)
                 continue
             if track.thread:
-                self._change(track, t, State.RUNNING if kind == Kind.STARTED else _OUTCOME_STATE[Outcome(args[index])])
-                track.steps += kind == Kind.STARTED
+                self._change(track, t, _RUNNING if kind == _STARTED else _OUTCOME_TO_STATE[args[index]])
+                track.steps += kind == _STARTED
                 continue
             t0 = starts[index] - origin
             if t0 < last:
                 t0 = last
-            self._change(track, t0, State.RUNNING)
-            track.steps += 1
             location = 0
-            if kind == Kind.AWAITING:
+            if kind == _AWAITING:
                 arg = args[index]
                 label = arg >> 32
                 location = arg & LOCATION_MASK
-                self._change(track, t, State.AWAITING)
+                self._step(track, t0, t, _AWAITING_STATE)
                 track.label, track.location = label, location
                 track._joining = label in record.join_labels
                 key = (label, location)
                 if key not in track._awaited_seen:
                     track._awaited_seen.add(key)
                     track.awaited.append(key)
-            elif kind == Kind.YIELDED:
-                self._change(track, t, State.READY)
+            elif kind == _YIELDED:
+                self._step(track, t0, t, _READY)
             else:
-                self._change(track, t, _OUTCOME_STATE[Outcome(args[index])])
+                self._step(track, t0, t, _OUTCOME_TO_STATE[args[index]])
             self._add_step(tid, t0, t, location)
         self.consumed = stop
         return stop - start
@@ -194,21 +196,32 @@ class TimelineModel:
         if t > self.end_ns:
             self.end_ns = t
 
-    def _change(self, track: Track, t: int, state: State) -> None:
+    def _change(self, track: Track, t: int, state: int) -> None:
+        """Enter ``state`` at ``t``, adding the time spent in the state it leaves."""
         previous = track.states[-1]
         if state >= _FINISHED > previous:
             self.alive_count -= 1
         spent = t - track.times[-1]
-        if previous == State.RUNNING:
+        if previous == _RUNNING:
             track.running_ns += spent
-        elif previous == State.AWAITING:
+        elif previous == _AWAITING_STATE:
             track.awaiting_ns += spent
             if not track._joining:
                 track.waiting_ns += spent
-        elif previous == State.READY:
+        elif previous == _READY:
             track.ready_ns += spent
         track.times.append(t)
         track.states.append(state)
+
+    def _step(self, track: Track, t0: int, t1: int, after: int) -> None:
+        """A whole step: running from ``t0``, then ``after`` from ``t1``."""
+        self._change(track, t0, _RUNNING)
+        track.steps += 1
+        track.running_ns += t1 - t0
+        if after >= _FINISHED:
+            self.alive_count -= 1
+        track.times.append(t1)
+        track.states.append(after)
 
     def _add_step(self, tid: int, start: int, end: int, location: int) -> None:
         self.step_starts.append(start)
@@ -217,11 +230,10 @@ class TimelineModel:
         self.step_locations.append(location)
         duration = end - start
         self.busy_ns += duration
-        index = len(self.step_starts) - 1
-        if self.longest_step < 0 or duration > self.step_ends[self.longest_step] - self.step_starts[self.longest_step]:
-            self.longest_step = index
+        if duration > self._longest_ns or self.longest_step < 0:
+            self.longest_step, self._longest_ns = len(self.step_starts) - 1, duration
         if duration >= BLOCK_NS:
-            self.blocks.append(index)
+            self.blocks.append(len(self.step_starts) - 1)
 
     # -- questions ------------------------------------------------------------------
 

@@ -24,7 +24,7 @@ from .notes import NotesScreen
 if TYPE_CHECKING:
     from ..app import TaskvizApp
 
-FPS = 25
+FPS = 20  # the floor for a live run; every frame's work delays the scenario a little
 NARROW = 130  # below this many columns the side panels go under the timeline
 _LINE = re.compile(r":(\d+)$")
 

@@ -12,6 +12,7 @@ from ...record import EventRecord, Kind, Outcome
 from ...timeline import NS, TimelineModel
 
 MAX_LINES = 2000
+PER_FRAME = 250  # rows formatted per frame at most: more than anyone can read, and formatting is not free
 
 
 class EventLog(Log):
@@ -50,10 +51,10 @@ class EventLog(Log):
         record = model.record
         start, stop = self._read, model.consumed
         skipped = 0
-        if stop - start > MAX_LINES:
-            skipped, start = stop - start - MAX_LINES, stop - MAX_LINES
+        if stop - start > PER_FRAME:
+            skipped, start = stop - start - PER_FRAME, stop - PER_FRAME
             self._started.update(record.codes[i] >> 4 for i in range(self._read, start))
-        lines = [f"… {skipped:,} earlier events not shown"] if skipped else []
+        lines = [f"… {skipped:,} rows of events skipped: too many to read at this pace"] if skipped else []
         for event in record.events(start, stop):
             if self.filter_task is not None and event.task != self.filter_task:
                 continue
