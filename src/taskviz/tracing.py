@@ -140,7 +140,11 @@ class Run:
         self.root_done_ns: int | None = None
         self.finished_ns: int | None = None
         self._tasks: dict[int, asyncio.Task[Any]] = {}
+        # Futures traced tasks await, by id: those a step may complete (the wake-up hook is on
+        # while there are any), and joins on tasks and gathers, which only loop callbacks or
+        # a task's last step complete.
         self._waiting: dict[int, tuple[Any, list[int], int | None]] = {}
+        self._joins: dict[int, tuple[Any, list[int], int | None]] = {}
         self._loop_thread = threading.get_ident()
         self._watch: StallWatch | None = None
         self._from_threads: collections.deque[tuple[int, int, int, Any]] = collections.deque()
@@ -270,20 +274,25 @@ class Run:
         self._c(traced._code | _AWAITING)
         self._a(label << 32 | location)
         key = id(awaited)
-        entry = self._waiting.get(key)
+        entry = self._waiting.get(key) or self._joins.get(key)
         if entry is not None:
             entry[1].append(traced._tid)
             return
         deadline = None if deadline_s is None else int(deadline_s * 1_000_000_000)
-        self._waiting[key] = (awaited, [traced._tid], deadline)
-        if type(awaited) in _TASK_TYPES:
+        kind = type(awaited)
+        if kind in _TASK_TYPES:
+            self._joins[key] = (awaited, [traced._tid], None)
             coro = awaited.get_coro()
             if type(coro) is TracedCoroutine and coro._run is self:
                 return  # woken when that task's last step ends, see _step_raised
+        elif kind.__name__ == "_GatheringFuture":
+            self._joins[key] = (awaited, [traced._tid], None)
+        else:
+            self._waiting[key] = (awaited, [traced._tid], deadline)
         try:
             awaited.add_done_callback(self._future_done_cb)
         except AttributeError:
-            del self._waiting[key]  # not a future: the Task itself will reject it, as untraced
+            self._waiting.pop(key, None)  # not a future: the Task itself will reject it, as untraced
 
     def _step_raised(self, traced: TracedCoroutine, t0: int, exc: BaseException) -> None:
         """The step finished the coroutine: returned (StopIteration), raised or was cancelled."""
@@ -304,7 +313,7 @@ class Run:
         task = self._tasks.pop(tid, None)
         if task is not None:
             info.name = task.get_name()
-            waiters = self._waiting.pop(id(task), None)
+            waiters = self._joins.pop(id(task), None)
             if waiters is not None:
                 self._wake(waiters, t1)
         info.outcome = outcome
@@ -334,7 +343,7 @@ class Run:
         return self._call_soon(callback, *args, context=context)
 
     def _future_done(self, future: Any) -> None:
-        entry = self._waiting.pop(id(future), None)
+        entry = self._waiting.pop(id(future), None) or self._joins.pop(id(future), None)
         if entry is not None:
             self._wake(entry, self.clock())
 
@@ -412,6 +421,7 @@ class Run:
         self.sync()
         self.finished_ns = self.clock()
         self._waiting.clear()
+        self._joins.clear()
         if self._watch is not None:
             self._watch.stop()
         _hooks_for(self.loop).detach(self)
