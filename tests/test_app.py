@@ -290,3 +290,16 @@ async def test_a_recording_replays_in_real_time() -> None:
         await wait_until(pilot, lambda: session.finished, timeout=4)
         assert session.model.consumed == len(finished.record)
         assert "✓ finished in 1.50 s" in text_of(app.main.query_one(SummaryBar))
+
+
+async def test_narrow_screens_hide_the_list_and_log_until_asked() -> None:
+    app, _ = recorded("basic")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        scenarios, log = app.main.query_one("#scenarios"), app.main.query_one(EventLog)
+        assert not scenarios.display and not log.display
+        assert app.main.focused is app.main.timeline
+        await pilot.press("l")
+        assert log.display and log.lines
+        await pilot.press("s")
+        assert scenarios.display and app.main.focused is scenarios

@@ -25,6 +25,7 @@ Runs an asyncio program for real and shows every task it creates.
 | **e** | event log: only the selected task / everyone |
 | **w** | what to watch for in this scenario |
 | **s** | show / hide the scenario list |
+| **l** | show / hide the event log |
 | **tab** | move between the scenario list and the timeline |
 | **t** | light / dark theme |
 | **ctrl+p** | command palette: run any scenario, change theme |

@@ -37,6 +37,7 @@ class MainScreen(Screen[None]):
         Binding("e", "filter_log", "Events: task/all"),
         Binding("w", "notes", "Watch for"),
         Binding("s", "toggle_scenarios", "Scenarios"),
+        Binding("l", "toggle_log", "Log", show=False),
     ]
 
     app: TaskvizApp
@@ -200,6 +201,10 @@ class MainScreen(Screen[None]):
         scenario = self.app.session.scenario or self.current_scenario()
         if scenario is not None:
             self.app.push_screen(NotesScreen(scenario))
+
+    def action_toggle_log(self) -> None:
+        log = self.query_one(EventLog)
+        log.display = not log.display
 
     def action_toggle_scenarios(self) -> None:
         scenarios = self.query_one(ScenarioList)
