@@ -178,3 +178,21 @@ def test_the_text_timeline_is_coloured_on_a_terminal() -> None:
     running = "\x1b[38;2;61;220;132m█"  # the running glyph in the running colour
     assert running in text
     assert "\x1b[38;2;95;159;255m━" in text, "awaiting bars in the awaiting colour"
+
+
+def test_ctrl_c_still_prints_the_run_so_far() -> None:
+    import signal
+    import time
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "taskviz", "run", "basic", "--headless"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT, env={**os.environ, "NO_COLOR": "1"},
+    )
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and not process.stdout.readline().startswith("Fetching Products"):  # type: ignore[union-attr]
+        pass
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=10)
+    assert process.returncode == 130
+    assert "interrupted: this is the run up to ctrl+c" in out
+    assert "3 cancelled" in out and "Traceback" not in err

@@ -91,7 +91,9 @@ def _run_headless(args: argparse.Namespace) -> int:
             file=out,
         )
         root = finished.record.tasks[0] if finished.record.tasks else None
-        if root is not None and root.exception:
+        if finished.interrupted:
+            print("interrupted: this is the run up to ctrl+c, its tasks cancelled there", file=out)
+        elif root is not None and root.exception:
             print(f"main() ended with {root.exception}", file=out)
     if args.json:
         data = json.dumps(run_summary(scenario.name, finished.model, finished.run.wall_ns), indent=2)
