@@ -34,13 +34,14 @@ class Session:
         self.model: TimelineModel | None = None
         self.error: str | None = None
         self._replay: _Replay | None = None
+        self._stopping: list[Run] = []  # cancelled runs whose tasks may not have finished yet
 
     # -- starting -------------------------------------------------------------------------
 
     def start(self, scenario: Scenario) -> None:
         """Run ``scenario`` on the running loop, with a fresh record; the previous run is cancelled."""
         self.stop()
-        self.scenario, self.error, self.model, self._replay = scenario, None, None, None
+        self.scenario, self.error, self.model, self._replay, self.run = scenario, None, None, None, None
         try:
             coro = main_coroutine(load_main(scenario))
         except ScenarioError as exc:
@@ -62,13 +63,16 @@ class Session:
         """Cancel whatever the scenario still has running."""
         if self.run is not None and self.run.running:
             self.run.cancel()
+            self._stopping.append(self.run)
 
     async def wait_stopped(self, timeout: float = 2.0) -> None:
-        """Until the cancelled scenario's tasks have all finished, so nothing is left pending."""
-        if self.run is not None and self.run.running:
-            self.run.cancel()
+        """Until every cancelled run's tasks have finished, so nothing is left pending."""
+        self.stop()
+        runs = [run for run in self._stopping if run.running]
+        self._stopping = []
+        if runs:
             try:
-                await asyncio.wait_for(self.run.wait(), timeout)
+                await asyncio.wait_for(asyncio.gather(*(run.wait() for run in runs)), timeout)
             except TimeoutError:
                 pass
 
