@@ -61,7 +61,8 @@ class Session:
 
     def stop(self) -> None:
         """Cancel whatever the scenario still has running."""
-        if self.run is not None and self.run.running:
+        self._stopping = [run for run in self._stopping if run.running]  # finished ones free their records
+        if self.run is not None and self.run.running and self.run not in self._stopping:
             self.run.cancel()
             self._stopping.append(self.run)
 
