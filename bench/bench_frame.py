@@ -19,7 +19,7 @@ import time
 
 from taskviz.app.widgets import TimelineView
 from taskviz.runner import run_main
-from taskviz.timeline import TimelineModel
+from taskviz.model.timeline import TimelineModel
 from textual.app import App, ComposeResult
 
 TASKS, SLEEPS = 10_000, 37

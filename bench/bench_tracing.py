@@ -21,8 +21,8 @@ import tracemalloc
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from taskviz.record import EventRecord
-from taskviz.tracing import Run
+from taskviz.wire.record import EventRecord
+from taskviz.stage.tracing import Run
 
 Program = Callable[[], Coroutine[Any, Any, Any]]
 

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from taskviz.runner import Finished, run_main
-from taskviz.timeline import NS, State, TimelineModel, Track
+from taskviz.model.timeline import NS, State, TimelineModel, Track
 
 Main = Callable[[], Coroutine[Any, Any, Any]]
 

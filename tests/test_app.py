@@ -11,9 +11,9 @@ from rich.console import Console
 from taskviz.app import TaskvizApp
 from taskviz.app.widgets import EventLog, SourceView, StatusBar, SummaryBar, TaskDetails, TimelineView
 from taskviz.catalog import find
-from taskviz.record import Outcome
+from taskviz.wire.record import Outcome
 from taskviz.runner import Finished, run_headless
-from taskviz.timeline import State
+from taskviz.model.timeline import State
 
 QUICK = '''"""Quick fetches: 0.5 s of waiting in 0.3 s
 

@@ -16,9 +16,9 @@ from typing import Any
 import pytest
 
 from taskviz.catalog import all_scenarios, find, load_main
-from taskviz.record import Kind, Outcome
+from taskviz.wire.record import Kind, Outcome
 from taskviz.runner import Finished, run_main
-from taskviz.timeline import NS, State, Track
+from taskviz.model.timeline import NS, State, Track
 
 ROOT = Path(__file__).resolve().parent.parent
 TUTORIAL = ["basic", "workers", "sequential", "http", "blocking", "threads_vs_asyncio", "fire_and_forget"]

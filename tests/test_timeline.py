@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from taskviz.axis import format_duration, ticks
-from taskviz.record import EventRecord, Kind, Outcome, TaskInfo
-from taskviz.timeline import BLOCK_NS, Lane, State, TimelineModel
+from taskviz.model.axis import format_duration, ticks
+from taskviz.wire.record import EventRecord, Kind, Outcome, TaskInfo
+from taskviz.model.timeline import BLOCK_NS, Lane, State, TimelineModel
 
 MS = 1_000_000
 

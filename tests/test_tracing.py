@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from conftest import seconds, states_seen, trace, track_named
-from taskviz.record import Kind, Outcome
-from taskviz.timeline import State
+from taskviz.wire.record import Kind, Outcome
+from taskviz.model.timeline import State
 
 HERE = Path(__file__)
 
@@ -150,8 +150,8 @@ def test_a_sleep_is_ready_at_its_deadline_even_when_the_loop_was_blocked() -> No
 
 
 async def test_only_tasks_created_under_the_run_are_recorded() -> None:
-    from taskviz.tracing import Run
-    from taskviz.timeline import TimelineModel
+    from taskviz.stage.tracing import Run
+    from taskviz.model.timeline import TimelineModel
 
     async def outsider() -> None:
         await asyncio.sleep(0.01)
@@ -485,8 +485,8 @@ def test_a_blocking_step_is_measured_and_located() -> None:
 
 
 def test_the_record_is_read_incrementally_and_stays_compact() -> None:
-    from taskviz.timeline import TimelineModel
-    from taskviz.tracing import Run
+    from taskviz.model.timeline import TimelineModel
+    from taskviz.stage.tracing import Run
 
     async def tick(n: int) -> None:
         for _ in range(n):

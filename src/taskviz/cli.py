@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from . import __version__
 from .catalog import DEFAULT_SCENARIO, ScenarioError, all_scenarios, find
 from .runner import run_headless
-from .summary import run_summary
+from .model.summary import run_summary
 from .textchart import render
 
 

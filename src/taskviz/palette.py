@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .timeline import State
+from .model.timeline import State
 
 GLYPHS: dict[State, str] = {
     State.NONE: " ",

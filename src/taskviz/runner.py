@@ -11,10 +11,10 @@ from typing import Any
 import looptime
 
 from .catalog import Scenario, ScenarioError, load_main
-from .record import EventRecord, Outcome
-from .summary import Gain, gain
-from .timeline import TimelineModel
-from .tracing import Run
+from .wire.record import EventRecord, Outcome
+from .model.summary import Gain, gain
+from .model.timeline import TimelineModel
+from .stage.tracing import Run
 
 
 @dataclass

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections import Counter
 
 from . import palette
-from .axis import format_duration, ticks
-from .summary import Gain
-from .timeline import BLOCK_NS, Lane, State, TimelineModel, Track
+from .model.axis import format_duration, ticks
+from .model.summary import Gain
+from .model.timeline import BLOCK_NS, Lane, State, TimelineModel, Track
 
 LABEL_WIDTH = 28
 

@@ -12,11 +12,11 @@ import time
 from dataclasses import dataclass
 
 from ..catalog import Scenario, ScenarioError, load_main
-from ..record import EventRecord, Outcome
+from ..wire.record import EventRecord, Outcome
 from ..runner import Finished, main_coroutine
-from ..summary import Gain, gain
-from ..timeline import TimelineModel
-from ..tracing import Run
+from ..model.summary import Gain, gain
+from ..model.timeline import TimelineModel
+from ..stage.tracing import Run
 
 
 @dataclass

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from textual.widgets import Log
 
-from ...record import EventRecord, Kind, Outcome
-from ...timeline import NS, TimelineModel
+from ...wire.record import EventRecord, Kind, Outcome
+from ...model.timeline import NS, TimelineModel
 
 MAX_LINES = 2000
 PER_FRAME = 250  # rows formatted per frame at most: more than anyone can read, and formatting is not free

@@ -6,8 +6,8 @@ from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
 
-from ...axis import format_duration
-from ...summary import Gain
+from ...model.axis import format_duration
+from ...model.summary import Gain
 
 
 class SummaryBar(Static):

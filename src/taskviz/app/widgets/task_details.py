@@ -7,10 +7,10 @@ from rich.text import Text
 from textual.widgets import Static
 
 from ... import palette
-from ...axis import format_duration
-from ...record import Outcome
+from ...model.axis import format_duration
+from ...wire.record import Outcome
 from ...textchart import task_label
-from ...timeline import State, TimelineModel
+from ...model.timeline import State, TimelineModel
 
 _OUTCOMES = {Outcome.OK: "returned", Outcome.FAILED: "raised", Outcome.CANCELLED: "cancelled"}
 

@@ -21,9 +21,9 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from ... import palette
-from ...axis import format_duration, ticks
+from ...model.axis import format_duration, ticks
 from ...textchart import task_label
-from ...timeline import NS, Lane, State, TimelineModel
+from ...model.timeline import NS, Lane, State, TimelineModel
 
 LABEL_WIDTH = 22  # until the first rows arrive; then as wide as the names, up to a third
 PINNED = 2  # the axis and the loop lane

@@ -37,7 +37,7 @@ from types import FrameType
 from typing import Any
 
 from .awaits import AwaitDescriber, display_path
-from .record import KIND_BITS, KIND_MASK, EventRecord, Kind, Outcome, TaskInfo, describe_args, describe_value
+from ..wire.record import KIND_BITS, KIND_MASK, EventRecord, Kind, Outcome, TaskInfo, describe_args, describe_value
 
 _TASK_TYPES = {asyncio.Task, getattr(asyncio.tasks, "_PyTask", asyncio.Task)}
 ARGS_FOR_FIRST = 500  # arguments are recorded for a run's first tasks: the rows people read

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .record import Outcome
+from ..wire.record import Outcome
 from .timeline import NS, TimelineModel, Track
 
 

@@ -17,7 +17,7 @@ from typing import Any
 
 import taskviz
 
-from .record import EventRecord
+from ..wire.record import EventRecord
 
 PACKAGE_DIR = str(Path(taskviz.__file__).resolve().parent) + os.sep
 

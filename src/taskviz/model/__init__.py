@@ -1,0 +1,1 @@
+"""A run as plain data for views: per-task tracks, the loop lane, the summary. No Textual here."""
