@@ -1,18 +1,22 @@
 # Two commands on a fresh machine with Python 3.11+: `make run` opens the app, `make test`
 # runs the whole suite. Each creates .venv and installs the project into it when missing.
+# `make test-all` runs the suite on every supported Python found (what CI runs).
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
-VENV := .venv
+VENV ?= .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test bench clean
+.PHONY: run test test-all bench clean
 
 run: $(INSTALLED)
 	$(BIN)/taskviz $(ARGS)
 
 test: $(INSTALLED)
 	$(BIN)/python -m pytest -n 2 -q
+
+test-all:
+	bash .ci/each-python
 
 bench: $(INSTALLED)
 	$(BIN)/python bench/bench_tracing.py
@@ -27,4 +31,4 @@ $(INSTALLED): pyproject.toml
 	touch $(INSTALLED)
 
 clean:
-	rm -rf $(VENV) build dist src/*.egg-info
+	rm -rf .venv .venv-3.* build dist src/*.egg-info

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -46,7 +47,12 @@ def test_taskviz_runs_basic_in_a_terminal_and_quits_cleanly() -> None:
         tmux("send-keys", "-t", session, "Enter")
         # row labels are cut to a third of the width, whatever size the terminal reports
         wait_for(session, "● running", "event loop", "fetch_data(2, 'Users')", "fetch_data(3, 'Pro", timeout=5)
-        wait_for(session, "5.0 s of waiting finished in 3.0 s — 1.7x", "✓ finished in 3.0", timeout=10)
+        shown = wait_for(session, "5.0 s of waiting finished in 3.", "✓ finished in 3.", timeout=10)
+        headline = re.search(r"5\.0 s of waiting finished in (\d\.\d) s — (\d\.\d)x", shown)
+        assert headline is not None, shown
+        took, gain = float(headline[1]), float(headline[2])
+        # both figures are rounded to a tenth: the gain lies between what the rounded time allows
+        assert 2.95 <= took <= 3.3 and 5.0 / (took + 0.05) - 0.05 <= gain <= 5.0 / (took - 0.05) + 0.05, shown
         tmux("send-keys", "-t", session, "q")
         wait_for(session, "EXITED-0", timeout=10)
     finally:

@@ -134,15 +134,15 @@ def test_blocking_leaves_the_others_ready_but_not_running() -> None:
 
 
 def test_threads_vs_asyncio() -> None:
-    finished = run("threads_vs_asyncio", virtual_time=False, IO_SECONDS=0.1, CPU_WORK=400_000)
+    finished = run("threads_vs_asyncio", virtual_time=False, IO_SECONDS=0.1, CPU_WORK=1_500_000)
     model = finished.model
     downloads = [t for t in model.tracks if t.info.coro.endswith("download_blocking")]
     assert len(downloads) == 4 and all(t.info.kind == "thread" for t in downloads)
     starts = [s(t.created_ns) for t in downloads]
     ends = [s(t.finished_ns) for t in downloads]
-    assert max(ends) - min(starts) < 0.1 * 1.8, "four blocking downloads overlap in threads"
+    assert max(ends) - min(starts) < 0.1 * 2.5, "four blocking downloads overlap in threads"
     tasks = tracks(finished, "download")
-    assert len(tasks) == 4 and max(s(t.finished_ns) for t in tasks) - min(s(t.created_ns) for t in tasks) < 0.1 * 1.5
+    assert len(tasks) == 4 and max(s(t.finished_ns) for t in tasks) - min(s(t.created_ns) for t in tasks) < 0.1 * 2.5
     counts = [t for t in model.tracks if t.info.coro.endswith("count") and t.info.kind == "thread"]
     assert len(counts) == 2
     in_tasks = tracks(finished, "count_in_task")
@@ -151,7 +151,8 @@ def test_threads_vs_asyncio() -> None:
     assert second[0] < first[1], "both created together..."
     runs = [[(s(a), s(b)) for a, b, st in model.intervals(t.info.id, 0, finished.run.wall_ns) if st is State.RUNNING] for t in in_tasks]
     assert most_at_once(runs) == 1, "...but the CPU-bound tasks ran one after the other"
-    assert all(model.step(i).task in {t.info.id for t in in_tasks} for i in model.blocks)
+    blockers = {model.step(i).task for i in model.blocks}
+    assert {t.info.id for t in in_tasks} <= blockers <= {0} | {t.info.id for t in in_tasks}, "CPU work in a task blocks the loop"
 
 
 def test_fire_and_forget_loses_what_nobody_awaits() -> None:

@@ -28,6 +28,7 @@ import collections
 import concurrent.futures
 import contextvars
 import functools
+import os
 import sys
 import threading
 import time
@@ -37,9 +38,11 @@ from types import FrameType
 from typing import Any
 
 from .awaits import AwaitDescriber, display_path
+from .task_class import install as install_task_class, real_task_class
 from ..wire.record import KIND_BITS, KIND_MASK, EventRecord, Kind, Outcome, TaskInfo, describe_args, describe_value
 
-_TASK_TYPES = {asyncio.Task, getattr(asyncio.tasks, "_PyTask", asyncio.Task)}
+_TASK_TYPES = {asyncio.tasks.Task, getattr(asyncio.tasks, "_PyTask", asyncio.tasks.Task)}
+_STAGE_DIR = os.path.dirname(os.path.abspath(__file__))
 ARGS_FOR_FIRST = 500  # arguments are recorded for a run's first tasks: the rows people read
 _CURRENT_RUN: contextvars.ContextVar[Run | None] = contextvars.ContextVar("taskviz_run", default=None)
 
@@ -177,7 +180,13 @@ class Run:
         context = contextvars.copy_context()
         context.run(_CURRENT_RUN.set, run)
         try:
-            run.root = context.run(loop.create_task, main, context=context)
+            # Built directly, not through the loop's factory and not inside ``context.run``:
+            # as under ``asyncio.run``, main never starts eagerly in its creator's step (an eager
+            # factory entering the already-entered context fails, and on 3.12 leaves the loop's
+            # current task set for good).
+            traced = run.adopt(main)
+            run.root = real_task_class()(traced, loop=loop, context=context)
+            run._tasks[traced._tid] = run.root
         except BaseException:
             hooks.detach(run)
             raise
@@ -239,7 +248,10 @@ class Run:
     def _creation_site(self, coro: Any) -> str:
         """The user line that created the task, or the coroutine's own definition."""
         describer = self.describer
-        site = describer.creation_site(sys._getframe(3))
+        frame: FrameType | None = sys._getframe(1)
+        while frame is not None and frame.f_code.co_filename.startswith(_STAGE_DIR):
+            frame = frame.f_back
+        site = describer.creation_site(frame)
         if site:
             return self.record.strings[site]
         code = getattr(coro, "cr_code", None) or getattr(_unwrap_job(coro), "__code__", None)
@@ -495,17 +507,28 @@ def _current_traced_task(run: Run) -> int | None:
 
 
 class _LoopHooks:
-    """The task factory and executor of one loop, shared by the runs on it."""
+    """The hooks on one loop, shared by the runs on it: ``create_task`` and the executor.
+
+    ``loop.create_task`` is answered on the loop instance rather than through a task
+    factory: then the program's own factory (``eager_task_factory``, or any it sets) is the
+    loop's and makes the task around our wrapper, ``get_task_factory`` answers as it
+    would, and no task's name changes (3.13.0's ``create_task`` renames every task a
+    factory made and ``name`` was not given for, to "None"). A factory the loop had before
+    the run (Textual's eager one on the app's loop) is not the program's: its tasks are
+    made as ``asyncio.run`` would make them.
+    """
 
     def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
         self.loop = loop
         self.runs: list[Run] = []
-        self._previous_factory: Any = None
+        self._factory_before: Any = None
+        self._create_task = functools.partial(type(loop).create_task, loop)
 
     def attach(self, run: Run) -> None:
         if not self.runs:
-            self._previous_factory = self.loop.get_task_factory()
-            self.loop.set_task_factory(self._factory)
+            install_task_class(_wrap_for_current_run, _task_built)
+            self._factory_before = self.loop.get_task_factory()
+            run._loop_vars["create_task"] = self._traced_create_task
             if not isinstance(getattr(self.loop, "_default_executor", None), TracingExecutor):
                 self.loop.set_default_executor(TracingExecutor(thread_name_prefix="asyncio"))
         self.runs.append(run)
@@ -515,21 +538,37 @@ class _LoopHooks:
             self.runs.remove(run)
         if self.runs:
             return
-        if self.loop.get_task_factory() == self._factory:
-            self.loop.set_task_factory(self._previous_factory)
+        run._loop_vars.pop("create_task", None)
         _HOOKS.pop(self.loop, None)
 
-    def _factory(self, loop: asyncio.AbstractEventLoop, coro: Any, **kwargs: Any) -> asyncio.Future[Any]:
-        run = _CURRENT_RUN.get()
-        traced = run.adopt(coro) if run is not None and run.finished_ns is None and asyncio.iscoroutine(coro) else None
-        target = traced if traced is not None else coro
-        if self._previous_factory is not None:
-            task = self._previous_factory(loop, target, **kwargs)
+    def _traced_create_task(self, coro: Any, **kwargs: Any) -> asyncio.Task[Any]:
+        traced = _wrap_for_current_run(coro)
+        if traced is coro:
+            return self._create_task(coro, **kwargs)
+        factory = self.loop.get_task_factory()
+        if factory is not None and factory is self._factory_before:
+            task = real_task_class()(traced, loop=self.loop, **kwargs)
         else:
-            task = asyncio.Task(target, loop=loop, **kwargs)
-        if traced is not None and run is not None:
-            run._tasks[traced._tid] = task
+            task = self._create_task(traced, **kwargs)
+        _task_built(traced, task)
         return task
+
+
+def _wrap_for_current_run(coro: Any) -> Any:
+    """The wrapper to run in a new task's place, when the task belongs to a run; else ``coro``."""
+    run = _CURRENT_RUN.get()
+    if run is None or run.finished_ns is not None or type(coro) is TracedCoroutine or not asyncio.iscoroutine(coro):
+        return coro
+    return run.adopt(coro)
+
+
+def _task_built(traced: TracedCoroutine, task: asyncio.Future[Any]) -> None:
+    """The task exists: keep it while it runs. An eager one may already have finished."""
+    run = traced._run
+    if task.done():
+        run.record.tasks[traced._tid].name = task.get_name()
+    elif run.finished_ns is None:
+        run._tasks[traced._tid] = task
 
 
 class TracingExecutor(concurrent.futures.ThreadPoolExecutor):
