@@ -88,6 +88,7 @@ class EventRecord:
     tasks: list[TaskInfo] = field(default_factory=list)
     join_labels: set[int] = field(default_factory=set)
     stalls: dict[int, str] = field(default_factory=dict)  # start (clock ns) of a step caught stuck -> its line
+    updated: list[int] = field(default_factory=list)  # ids of tasks whose TaskInfo changed, in order, see touch()
     _string_ids: dict[str, int] = field(default_factory=lambda: {"": NO_STRING})
 
     def __len__(self) -> int:
@@ -106,6 +107,14 @@ class EventRecord:
             sid = ids[text] = len(self.strings)
             self.strings.append(text)
         return sid
+
+    def touch(self, tid: int) -> None:
+        """Note that task ``tid``'s TaskInfo changed after it was added.
+
+        The tracer calls it after changing a TaskInfo, so a stream writer resends it: a
+        task is streamed when created, long before its name and outcome are known.
+        """
+        self.updated.append(tid)
 
     def append(self, time_ns: int, task: int, kind: Kind, arg: int = 0, start_ns: int | None = None) -> None:
         """Slow-path append; the tracer appends to the columns directly."""
