@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 from pathlib import Path
 
 import pytest
@@ -15,11 +16,12 @@ from taskviz.wire.record import Outcome
 from taskviz.runner import Finished, run_headless
 from taskviz.model.timeline import State
 
-QUICK = '''"""Quick fetches: 0.5 s of waiting in 0.3 s
+QUICK = '''"""Quick fetches: 1.5 s of waiting in 0.9 s
 
 What to watch for: two fetches overlap.
 """
 import asyncio
+import os
 
 TAGS = ("basics",)
 
@@ -30,8 +32,9 @@ async def fetch(delay):
 
 
 async def main():
-    a = asyncio.create_task(fetch(0.2))
-    b = asyncio.create_task(fetch(0.3))
+    print("stage pid", os.getpid())
+    a = asyncio.create_task(fetch(0.6))
+    b = asyncio.create_task(fetch(0.9))
     return await asyncio.gather(a, b)
 '''
 
@@ -92,15 +95,13 @@ async def wait_until(pilot, condition, timeout: float = 5.0) -> None:  # type: i
     raise AssertionError("condition never became true")
 
 
-async def test_a_live_run_on_the_apps_loop_ends_with_its_point_in_numbers(quick: Path) -> None:
+async def test_a_live_run_on_its_stage_ends_with_its_point_in_numbers(quick: Path) -> None:
     app = TaskvizApp(str(quick), autorun=True)
     async with app.run_test(size=(160, 40)) as pilot:
         session = app.session
-        await wait_until(pilot, lambda: session.run is not None)
-        assert session.run is not None and session.run.loop is asyncio.get_running_loop()
-        await pilot.pause(0.1)
+        await wait_until(pilot, lambda: session.model is not None and len(session.model.tracks) == 3)
+        assert session.live, "mid-run: the fetches take 0.9 s"
         view = app.main.timeline
-        assert session.live
         model = session.model
         assert [model.tracks[t].info.coro.split(".")[-1] for t in view._rows] == ["main", "fetch", "fetch"]
         mid = text_of(app.main.query_one(SummaryBar))
@@ -110,12 +111,15 @@ async def test_a_live_run_on_the_apps_loop_ends_with_its_point_in_numbers(quick:
         summary = text_of(app.main.query_one(SummaryBar))
         assert "✓ finished" in summary
         gain = session.gain()
-        assert gain is not None and gain.waiting_ns == pytest.approx(0.5e9, rel=0.05)
-        assert f"0.5 s of waiting finished in {gain.wall_ns / 1e9:.1f} s" in summary
-        assert 0.29e9 <= gain.wall_ns <= 0.4e9
-        # only the scenario's tasks: the app's own never appear
+        assert gain is not None and gain.waiting_ns == pytest.approx(1.5e9, rel=0.05)
+        assert f"1.5 s of waiting finished in {gain.wall_ns / 1e9:.1f} s" in summary
+        assert 0.89e9 <= gain.wall_ns <= 1.2e9
+        # only the program's tasks, and the program ran in a process of its own
         assert len(model.tracks) == 3
         assert "✓" in row_text(view, 1) and "━" in row_text(view, 1)
+        log = app.main.query_one(EventLog)
+        await wait_until(pilot, lambda: any("stage pid" in line for line in log.lines))
+        assert not any(f"stage pid {os.getpid()}" in line for line in log.lines)
 
 
 async def test_states_at_given_moments_and_the_loop_lane() -> None:
@@ -202,18 +206,19 @@ async def test_cancel_the_selected_task(tmp_path: Path) -> None:
         assert any("cleanup ran" in line for line in app.main.query_one(EventLog).lines), "prints reach the log"
 
 
-async def test_quit_cancels_the_running_scenario_and_leaves_nothing_pending(tmp_path: Path) -> None:
+async def test_quit_stops_the_running_program_and_leaves_nothing_behind(tmp_path: Path) -> None:
     path = tmp_path / "stuck.py"
     path.write_text(STUCK.replace("await asyncio.sleep(0.1)", "await asyncio.sleep(3600)"))
     app = TaskvizApp(str(path), autorun=True)
     async with app.run_test(size=(120, 30)) as pilot:
         await wait_until(pilot, lambda: app.session.model is not None and len(app.session.model.tracks) == 2)
-        run = app.session.run
+        link = app.session.link
+        assert link is not None
         await pilot.press("q")
         await pilot.pause(0.1)
-    assert not run.running
-    assert {t.outcome for t in run.record.tasks} == {Outcome.CANCELLED}
-    assert not [t for t in asyncio.all_tasks() if "forever" in repr(t) or "main" in repr(t.get_coro())]
+    assert link.process.process.poll() is not None, "the stage process is gone"
+    link.pump()
+    assert any("cleanup ran" in output["text"] for output in link.builder.outputs), "cancelled politely: finally ran"
 
 
 async def test_a_failing_scenario_is_shown_not_crashing(tmp_path: Path) -> None:
@@ -229,6 +234,7 @@ async def test_a_failing_scenario_is_shown_not_crashing(tmp_path: Path) -> None:
         assert "main() raised ValueError: no luck" in summary
         assert "✗" in row_text(app.main.timeline, 0)
         app.run_scenario(find(str(bad_import)))
+        await wait_until(pilot, lambda: app.session.finished)
         await pilot.pause(0.1)
         summary = text_of(app.main.query_one(SummaryBar))
         assert "bad_import.py failed to import: ModuleNotFoundError" in summary
@@ -238,15 +244,15 @@ async def test_a_failing_scenario_is_shown_not_crashing(tmp_path: Path) -> None:
 async def test_running_again_starts_a_fresh_record(quick: Path) -> None:
     app = TaskvizApp(str(quick), autorun=True)
     async with app.run_test(size=(160, 40)) as pilot:
-        await wait_until(pilot, lambda: app.session.run is not None)
-        first = app.session.run
-        await pilot.pause(0.05)
+        await wait_until(pilot, lambda: app.session.model is not None and len(app.session.model.tracks) == 3)
+        first = app.session.link
         app.run_scenario(find(str(quick)))
-        second = app.session.run
+        second = app.session.link
         assert second is not first and second.record is not first.record
-        await wait_until(pilot, lambda: app.session.finished and not first.running)
+        await wait_until(pilot, lambda: app.session.finished and (first.pump() or first.ended))
         assert first.record.tasks[0].outcome is Outcome.CANCELLED
         assert second.record.tasks[0].outcome is Outcome.OK
+        assert first.process.process.poll() is not None
 
 
 async def test_help_notes_theme_and_status() -> None:
@@ -261,10 +267,10 @@ async def test_help_notes_theme_and_status() -> None:
         dark = app.current_theme.dark
         await pilot.press("t")
         assert app.current_theme.dark is not dark
-        assert "loop lag" in text_of(app.main.query_one(StatusBar))
+        assert "frame lag" in text_of(app.main.query_one(StatusBar))
         assert app.main.timeline.render_line(0).text.strip() == "Pick a scenario and press Enter"
         await pilot.press("enter")
-        await pilot.pause(0.05)
+        await wait_until(pilot, lambda: app.session.model is not None and len(app.session.model.tracks) == 3)
         assert app.session.scenario is not None and app.session.scenario.name == "basic"
         assert app.session.live
 
@@ -277,7 +283,8 @@ async def test_a_scenario_calling_sys_exit_does_not_stop_the_app(tmp_path: Path)
         await wait_until(pilot, lambda: app.session.finished)
         await pilot.pause(0.1)
         assert app.is_running
-        assert "main() raised SystemExit: 3" in text_of(app.main.query_one(SummaryBar))
+        assert app.session.exit_status() == 3
+        assert "the program exited with status 3" in text_of(app.main.query_one(SummaryBar))
 
 
 async def test_a_recording_replays_in_real_time() -> None:

@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from . import __version__
-from .catalog import DEFAULT_SCENARIO, ScenarioError, all_scenarios, find
+from .catalog import DEFAULT_SCENARIO, Scenario, ScenarioError, all_scenarios, find
 from .runner import run_headless
 from .model.summary import run_summary
 from .textchart import render
@@ -41,10 +41,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "list":
             return _list()
-        if args.command == "run" and (args.headless or args.json):
+        if args.command == "run" and args.headless:
             return _run_headless(args)
-        scenario = find(args.scenario).name if args.command == "run" else None
-        return _open_app(scenario, getattr(args, "virtual_time", False))
+        scenario = find(args.scenario) if args.command == "run" else None
+        return _open_app(scenario, getattr(args, "virtual_time", False), getattr(args, "json", None))
     except ScenarioError as exc:
         print(f"taskviz: {exc}", file=sys.stderr)
         return 2
@@ -110,16 +110,23 @@ def _run_headless(args: argparse.Namespace) -> int:
     return 1 if finished.failed else 0
 
 
-def _open_app(scenario: str | None, virtual_time: bool) -> int:
-    """The app; with ``--virtual-time`` it replays a deterministic virtual-clock recording."""
+def _open_app(scenario: Scenario | None, virtual_time: bool, json_path: str | None) -> int:
+    """The app; with ``--virtual-time`` it replays a deterministic virtual-clock recording.
+
+    ``--json FILE`` writes the run's summary (the same JSON as headless) when the run ends,
+    so a run in the app and a headless one can be compared.
+    """
     from .app import TaskvizApp
 
-    name = scenario or DEFAULT_SCENARIO
+    start = scenario or find(DEFAULT_SCENARIO)
+    if json_path == "-":
+        raise ScenarioError("--json - needs --headless: the app has the terminal")
     if virtual_time:
         printed = io.StringIO()
         with contextlib.redirect_stdout(printed):
-            finished = run_headless(find(name), virtual_time=True)
-        TaskvizApp(name, recording=finished, prints=printed.getvalue()).run()
+            finished = run_headless(start, virtual_time=True)
+        app = TaskvizApp(start, recording=finished, prints=printed.getvalue(), json_path=json_path)
     else:
-        TaskvizApp(name, autorun=scenario is not None).run()
+        app = TaskvizApp(start, autorun=scenario is not None, json_path=json_path)
+    app.run()
     return 0

@@ -1,15 +1,19 @@
-"""The taskviz app: scenarios run on this app's own event loop, animated as they run."""
+"""The taskviz app: the audience of a stage. Programs run in a stage process of their own;
+the app reads their stream and animates it, so it never freezes with them."""
 
 from __future__ import annotations
 
+import asyncio
+import json
 from collections.abc import Iterable
+from dataclasses import replace
 
-from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
 from ..catalog import DEFAULT_SCENARIO, Scenario, all_scenarios, find
+from ..model.summary import run_summary
 from ..runner import Finished
 from .screens import HelpScreen, MainScreen
 from .session import Session
@@ -24,13 +28,22 @@ class TaskvizApp(App[None]):
         Binding("t", "toggle_theme", "Theme"),
     ]
 
-    def __init__(self, scenario: str = DEFAULT_SCENARIO, *, autorun: bool = False,
-                 recording: Finished | None = None, until: int | None = None, prints: str = "") -> None:
-        """``recording``: show a finished run instead of running one (replayed, or frozen at row ``until``)."""
+    def __init__(self, scenario: str | Scenario = DEFAULT_SCENARIO, *, autorun: bool = False,
+                 recording: Finished | None = None, until: int | None = None, prints: str = "",
+                 json_path: str | None = None) -> None:
+        """``scenario``: a name, a path or a Scenario; a file of the user's own heads the list.
+
+        ``recording``: show a finished run instead of running one (replayed, or frozen at row ``until``).
+        """
         super().__init__()
         self.session = Session()
         self.scenarios = all_scenarios()
-        self._start_name = scenario
+        start = find(scenario) if isinstance(scenario, str) else scenario
+        if start.path not in {s.path for s in self.scenarios}:
+            start = replace(start, tags=("yours",))
+            self.scenarios = [start, *self.scenarios]
+        self._start = start
+        self._json_path = json_path
         self._autorun = autorun
         self._recording = recording
         self._until = until
@@ -43,32 +56,33 @@ class TaskvizApp(App[None]):
         return screen
 
     def get_default_screen(self) -> Screen[None]:
-        return MainScreen(self.scenarios)
+        return MainScreen(self.scenarios, self.session)
 
     def on_mount(self) -> None:
         self.theme = "textual-dark"
-        self.begin_capture_print(self)
+        if self._recording is None:
+            self.session.warm_up()
 
-    def main_ready(self) -> None:
+    def on_main_screen_ready(self, _: MainScreen.Ready) -> None:
         """The main screen is composed: select the first scenario, run or show what was asked."""
         main = self.main
-        main.select_scenario(self._start_name)
+        main.select_scenario(self._start)
         if self._recording is not None:
-            self.session.show_recorded(find(self._start_name), self._recording, self._until)
+            self.session.show_recorded(self._start, self._recording, self._until)
             main.shown()
             main.add_print(self._prints)
             main.timeline.focus()
         elif self._autorun:
             # after the first frame, so the app's start-up does not hold up the scenario's timers
-            self.call_after_refresh(self.run_scenario, find(self._start_name))
+            self.call_after_refresh(self.run_scenario, self._start)
 
-    def on_print(self, event: events.Print) -> None:
-        self.main.add_print(event.text)
+    def on_main_screen_run_requested(self, event: MainScreen.RunRequested) -> None:
+        self.run_scenario(event.scenario)
 
     def run_scenario(self, scenario: Scenario) -> None:
         """A fresh run of ``scenario``; whatever ran before is cancelled."""
         self.session.start(scenario)
-        self.main.select_scenario(scenario.name)
+        self.main.select_scenario(scenario)
         self.main.shown()
         if self.session.error:
             self.notify(self.session.error, title="Cannot run this scenario", severity="error", timeout=8)
@@ -88,7 +102,24 @@ class TaskvizApp(App[None]):
         self.theme = "textual-light" if self.current_theme.dark else "textual-dark"
         self.main.frame()
 
+    def on_main_screen_finished(self, _: MainScreen.Finished) -> None:
+        self._write_json()
+
+    def _write_json(self) -> None:
+        """``--json FILE``: the run's summary, once, when it ends (or as far as it got, on quit)."""
+        model, scenario = self.session.model, self.session.scenario
+        if self._json_path is None or model is None or scenario is None:
+            return
+        path, self._json_path = self._json_path, None
+        try:
+            with open(path, "w", encoding="utf-8") as out:
+                json.dump(run_summary(scenario.name, model, self.session.wall_ns), out, indent=2)
+                out.write("\n")
+        except OSError as exc:
+            self.notify(f"cannot write {path}: {exc.strerror}", severity="error", timeout=8)
+
     async def action_quit(self) -> None:
-        """Cancel the running scenario and wait for its tasks, so nothing is left pending."""
-        await self.session.wait_stopped()
+        """Stop the running program (politely, then for sure) and quit: nothing is left behind."""
+        self._write_json()
+        await asyncio.to_thread(self.session.close)
         self.exit()

@@ -121,6 +121,9 @@ class TimelineModel:
         self.longest_step = -1
         self._longest_ns = -1
         self.blocks: list[int] = []  # indexes of steps of BLOCK_NS or more
+        # (task, start ns, line) of a step holding the loop right now, not yet in the record:
+        # drawn running (and blocking, once long enough) up to "now" while it lasts.
+        self.busy: tuple[int, int, str] | None = None
         self._order: list[int] | None = None
 
     # -- reading the record ---------------------------------------------------------
@@ -338,9 +341,14 @@ class TimelineModel:
                     out[first + 1 : last] = bytes((state,)) * (last - first - 1)
                 if p >= priority[out[last]]:
                     out[last] = state
+        busy = self.busy
+        if busy is not None and busy[0] == tid and now is not None:
+            first, last = max(0, (busy[1] - t0) // dt), min(n - 1, (now - 1 - t0) // dt)
+            if last >= first:
+                out[first : last + 1] = bytes((_RUNNING,)) * (last - first + 1)
         return out
 
-    def loop_cells(self, t0: int, dt: int, n: int) -> list[tuple[Lane, int]]:
+    def loop_cells(self, t0: int, dt: int, n: int, now: int | None = None) -> list[tuple[Lane, int]]:
         """The loop lane, per cell: idle, busy (most of the cell), a brief step, or blocked,
         with the task holding the loop (-1 when idle).
 
@@ -350,7 +358,7 @@ class TimelineModel:
         out = [(Lane.IDLE, -1)] * n
         starts, ends, tasks = self.step_starts, self.step_ends, self.step_tasks
         count = len(starts)
-        if dt <= 0 or not count:
+        if dt <= 0:
             return out
         i = 0
         for c in range(n):
@@ -372,6 +380,11 @@ class TimelineModel:
             last = min(n - 1, (ends[index] - 1 - t0) // dt)
             for c in range(first, last + 1):
                 out[c] = (Lane.BLOCKED, tasks[index])
+        busy = self.busy
+        if busy is not None and now is not None and now - busy[1] >= BLOCK_NS:
+            first, last = max(0, (busy[1] - t0) // dt), min(n - 1, (now - 1 - t0) // dt)
+            for c in range(first, last + 1):
+                out[c] = (Lane.BLOCKED, busy[0])
         return out
 
     def alive(self) -> int:

@@ -73,6 +73,8 @@ class TracedCoroutine(Coroutine[Any, Any, Any]):
 
     def send(self, value: Any) -> Any:
         run = self._run
+        if run.gate is not None and run.gate.armed:
+            run.gate.enter()
         if run._waiting:
             run._loop_vars["call_soon"] = run._hook
             hooked = True
@@ -99,6 +101,8 @@ class TracedCoroutine(Coroutine[Any, Any, Any]):
     def throw(self, typ: Any, val: Any = None, tb: Any = None) -> Any:
         """Cancellation and errors thrown in: rare, so it shares the slow paths."""
         run = self._run
+        if run.gate is not None and run.gate.armed:
+            run.gate.enter()
         run._loop_vars["call_soon"] = run._hook
         t0 = run.clock()
         try:
@@ -137,6 +141,11 @@ class Run:
         self.contain_exits = contain_exits
         self.record = record if record is not None else EventRecord()
         self.clock = _clock_for(loop)
+        self.gate: Any = None  # a stage's StepGate: each step passes it, so a paused run holds still
+        self.busy: tuple[int, int, str] | None = None  # (task, step start, line) of a step running long now
+        stage_clock = getattr(loop, "_stage_clock", None)
+        if stage_clock is not None and stage_clock.fast:
+            stage_clock.on_change.append(self._clock_changed)
         self.describer = AwaitDescriber(self.record)
         self.root: asyncio.Task[Any] | None = None
         self.started_ns = 0
@@ -194,6 +203,10 @@ class Run:
         run._watch = StallWatch(run)
         run._watch.start()
         return run
+
+    def _clock_changed(self) -> None:
+        """The stage clock was paused or slowed: from now on it, not ``monotonic_ns``, is the time."""
+        self.clock = self.loop._stage_clock.now_ns  # type: ignore[attr-defined]
 
     @property
     def running(self) -> bool:
@@ -335,6 +348,7 @@ class Run:
             info.exception = _exception_text(value)
         elif value.args:
             info.exception = f"CancelledError: {value}"
+        self.record.touch(tid)
         if not self._tasks and self.root_done_ns is not None:
             self.close()
         if self.contain_exits and isinstance(exc, (SystemExit, KeyboardInterrupt)):
@@ -409,6 +423,7 @@ class Run:
                     info.result = describe_value(detail)
                 else:
                     info.exception = _exception_text(detail)
+            self.record.touch(info.id)
 
     # -- the end -------------------------------------------------------------------------
 
@@ -446,6 +461,9 @@ def _exception_text(exc: BaseException) -> str:
 
 def _clock_for(loop: asyncio.AbstractEventLoop) -> Callable[[], int]:
     """Nanoseconds on the loop's own clock, so virtual-time runs record virtual time."""
+    stage_clock = getattr(loop, "_stage_clock", None)
+    if stage_clock is not None:
+        return time.monotonic_ns if stage_clock.fast else stage_clock.now_ns
     if type(loop).time is asyncio.BaseEventLoop.time and "time" not in vars(loop):
         return time.monotonic_ns
     loop_time = loop.time
@@ -567,6 +585,7 @@ def _task_built(traced: TracedCoroutine, task: asyncio.Future[Any]) -> None:
     run = traced._run
     if task.done():
         run.record.tasks[traced._tid].name = task.get_name()
+        run.record.touch(traced._tid)
     elif run.finished_ns is None:
         run._tasks[traced._tid] = task
 
@@ -621,7 +640,13 @@ class StallWatch(threading.Thread):
             self.look()
 
     def look(self) -> None:
+        """Note the step holding the loop now, if it has held it long: ``run.busy`` and a stall."""
         run = self._run
+        run.busy = self._long_step(run)
+        if run.busy is not None and run.busy[2]:
+            run.record.stalls.setdefault(run.busy[1], run.busy[2])
+
+    def _long_step(self, run: Run) -> tuple[int, int, str] | None:
         describer = run.describer
         frame = sys._current_frames().get(run._loop_thread)
         innermost_user: FrameType | None = None
@@ -629,13 +654,14 @@ class StallWatch(threading.Thread):
             if innermost_user is None and describer.is_user_code(frame.f_code):
                 innermost_user = frame
             frame = frame.f_back
-        if frame is None or innermost_user is None:
-            return
+        if frame is None:
+            return None
         local = frame.f_locals
         started = local.get("t0")
         wrapper = local.get("self")
-        if started is None or getattr(wrapper, "_run", None) is not run or started in run.record.stalls:
-            return
-        if run.clock() - started >= self.THRESHOLD_NS:
-            code = innermost_user.f_code
-            run.record.stalls[started] = f"{display_path(code.co_filename)}:{innermost_user.f_lineno}"
+        if started is None or getattr(wrapper, "_run", None) is not run or run.clock() - started < self.THRESHOLD_NS:
+            return None
+        line = ""
+        if innermost_user is not None:
+            line = f"{display_path(innermost_user.f_code.co_filename)}:{innermost_user.f_lineno}"
+        return wrapper._tid, started, line

@@ -484,6 +484,12 @@ class _RowBatch:
         return stop - start
 
 
+def _update_in_place(held: TaskInfo, fresh: TaskInfo) -> None:
+    """A resent task changes the TaskInfo already held: models keep references to it."""
+    for name in TaskInfo.__slots__:  # type: ignore[attr-defined]
+        setattr(held, name, getattr(fresh, name))
+
+
 class RecordBuilder:
     """Folds chunks into an EventRecord, a bounded number of rows at a time.
 
@@ -583,7 +589,7 @@ class RecordBuilder:
         for item in items:
             info = _decode_task(item)
             if info.id < len(tasks):
-                tasks[info.id] = info
+                _update_in_place(tasks[info.id], info)
             elif info.id == len(tasks):
                 tasks.append(info)
             else:

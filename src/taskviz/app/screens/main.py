@@ -1,32 +1,47 @@
 """The main screen: scenarios, the timeline with its loop lane, task details, source, events.
 
 One timer drives everything at a fixed rate while something moves: the session folds in
-new events, then each widget redraws from the model if what it shows changed.
+new events (a bounded number a frame), then each widget redraws from the model if what
+it shows changed. The screen talks to the app only through messages.
 """
 
 from __future__ import annotations
 
 import re
 import time
-from typing import TYPE_CHECKING
+from pathlib import Path
 
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer
 
 from ...catalog import Scenario
+from ...model.axis import format_duration
+from ...model.timeline import BLOCK_NS, TimelineModel
+from ...text import visible
+from ...textchart import task_label
+from ..session import Session
 from ..widgets import EventLog, ScenarioList, SourceView, StatusBar, SummaryBar, TaskDetails, TimelineView
 from .notes import NotesScreen
 
-if TYPE_CHECKING:
-    from ..app import TaskvizApp
-
-FPS = 20  # the issue's floor for a live run; every frame's work delays the scenario a little
+FPS = 20  # the program runs in a process of its own: frames cost it nothing but a share of the CPU
 NARROW = 130  # below this many columns the side panels go under the timeline
+SPEEDS = (0.1, 0.25, 0.5, 1.0)
 _LINE = re.compile(r":(\d+)$")
+
+
+def _source_title(scenario: Scenario) -> str:
+    """``scenarios/basic.py`` for a bundled scenario; a learner's own file by its path."""
+    if "yours" not in scenario.tags:
+        return f"scenarios/{scenario.path.name}"
+    try:
+        return str(scenario.path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(scenario.path)
 
 
 class MainScreen(Screen[None]):
@@ -38,17 +53,32 @@ class MainScreen(Screen[None]):
         Binding("w", "notes", "Watch for"),
         Binding("s", "toggle_scenarios", "Scenarios"),
         Binding("l", "toggle_log", "Log", show=False),
+        Binding("space", "pause", "Pause"),
+        Binding("full_stop", "step", "Step", key_display="."),
+        Binding("less_than_sign", "slower", "Slower", key_display="<"),
+        Binding("greater_than_sign", "faster", "Faster", key_display=">"),
     ]
 
-    app: TaskvizApp
+    class Ready(Message):
+        """The screen is composed: the app may select and start what it was asked to."""
 
-    def __init__(self, scenarios: list[Scenario]) -> None:
+    class Finished(Message):
+        """The run on screen has ended (sent once per run)."""
+
+    class RunRequested(Message):
+        def __init__(self, scenario: Scenario) -> None:
+            super().__init__()
+            self.scenario = scenario
+
+    def __init__(self, scenarios: list[Scenario], session: Session) -> None:
         super().__init__()
         self.scenarios = scenarios
+        self.session = session
         self._timer: Timer | None = None
         self._last_tick = 0.0
         self._lag_ms = 0.0
         self._prints: list[str] = []
+        self._told_finished = False
 
     def compose(self) -> ComposeResult:
         yield SummaryBar(id="summary")
@@ -70,7 +100,7 @@ class MainScreen(Screen[None]):
     def on_mount(self) -> None:
         self._timer = self.set_interval(1 / FPS, self.frame, pause=True)
         self.query_one(ScenarioList).focus()
-        self.app.main_ready()
+        self.post_message(self.Ready())
 
     def on_resize(self) -> None:
         narrow = self.size.width < NARROW
@@ -80,11 +110,10 @@ class MainScreen(Screen[None]):
 
     # -- what is shown ------------------------------------------------------------------------
 
-    def select_scenario(self, name: str) -> None:
-        self.query_one(ScenarioList).select_name(name)
-        scenario = self.current_scenario()
-        if scenario is not None and self.app.session.model is None:
-            self.query_one(SourceView).show(scenario.source, f"scenarios/{scenario.path.name}", None, self.app.current_theme.dark)
+    def select_scenario(self, scenario: Scenario) -> None:
+        self.query_one(ScenarioList).select(scenario)
+        if self.session.model is None:
+            self.query_one(SourceView).show(scenario.source, _source_title(scenario), None, self.app.current_theme.dark)
         self.frame()
 
     def current_scenario(self) -> Scenario | None:
@@ -92,7 +121,8 @@ class MainScreen(Screen[None]):
 
     def shown(self) -> None:
         """The session has something new to show (a run started, a recording loaded)."""
-        session = self.app.session
+        session = self.session
+        self._told_finished = False
         self.timeline.show(session.model, None if session.finished else session.now_ns)
         self.query_one(EventLog).show(session.model)
         self._last_tick = time.perf_counter()
@@ -101,7 +131,15 @@ class MainScreen(Screen[None]):
             self._timer.resume()
 
     def add_print(self, text: str) -> None:
-        self._prints.extend(line for line in text.splitlines() if line.strip())
+        self._prints.extend(visible(line) for line in text.splitlines() if line.strip())
+
+    def add_output(self, outputs: list[dict[str, object]]) -> None:
+        """The program's own output, made visible (never sent to the terminal as it came)."""
+        for output in outputs:
+            mark = "!" if output.get("stream") == "stderr" else ""
+            for line in str(output.get("text", "")).splitlines():
+                if line.strip():
+                    self._prints.append(mark + visible(line))
 
     def frame(self) -> None:
         """One frame: read new events, redraw what changed, measure how late the loop ran us."""
@@ -109,15 +147,18 @@ class MainScreen(Screen[None]):
         if self._last_tick:
             self._lag_ms = max(0.0, (now - self._last_tick - 1 / FPS) * 1000)
         self._last_tick = now
-        session = self.app.session
+        session = self.session
         session.tick()
         live = session.live
         model = session.model
         timeline = self.timeline
+        if model is not None:
+            model.busy = session.busy()
         if session.finished:
             timeline.stop_clock()
         timeline.tick()
         now_ns = session.now_ns()
+        self.add_output(session.new_output())
         self.query_one(TaskDetails).show(model, timeline.selected, now_ns)
         log = self.query_one(EventLog)
         log.catch_up()
@@ -133,22 +174,36 @@ class MainScreen(Screen[None]):
             tasks=len(model.tracks) if model else 0,
             live=live,
             paused=session.paused,
+            speed=session.speed,
+            blocked=self._blocked(model, now_ns),
             finished=session.finished,
             gain=session.gain() if session.finished else None,
             error=session.error or session.outcome(),
         )
         self.query_one(StatusBar).show(
             lag_ms=self._lag_ms,
+            stream_ms=session.stream_lag_ms(),
             frame_ms=timeline.last_frame_ms,
             events=model.consumed + len(model.step_starts) if model else 0,
             follow=timeline.follow,
         )
+        if session.finished and not self._told_finished:
+            self._told_finished = True
+            self.post_message(self.Finished())
         if not live and self._timer is not None and session.model is not None and (session.finished or session.paused):
             self._timer.pause()
             self._last_tick = 0.0
 
+    def _blocked(self, model: TimelineModel | None, now_ns: int) -> str | None:
+        """In words, the step holding the stage's loop this moment, once it has held it a while."""
+        busy = model.busy if model is not None else None
+        if model is None or busy is None or now_ns - busy[1] < BLOCK_NS or busy[0] >= len(model.tracks):
+            return None
+        where = f" at {visible(Path(busy[2]).name)}" if busy[2] else ""
+        return f"loop held {format_duration(now_ns - busy[1])} by {task_label(model.tracks[busy[0]])}{where}"
+
     def _show_source(self, tid: int | None) -> None:
-        session = self.app.session
+        session = self.session
         scenario = session.scenario or self.current_scenario()
         if scenario is None:
             return
@@ -157,7 +212,9 @@ class MainScreen(Screen[None]):
         if model is not None and model.tracks:
             track = model.tracks[tid if tid is not None and tid < len(model.tracks) else 0]
             blocked_at = [model.step_where(i) for i in model.blocks if model.step_tasks[i] == track.info.id]
-            if blocked_at and track.state.finished:
+            if model.busy is not None and model.busy[0] == track.info.id and model.busy[2]:
+                where = model.busy[2]  # the line holding the loop right now
+            elif blocked_at and track.state.finished:
                 where = blocked_at[-1]  # once it is over, the line that held the loop says most
             elif track.location:
                 where = model.record.strings[track.location]
@@ -166,12 +223,12 @@ class MainScreen(Screen[None]):
             if where.startswith((f"scenarios/{scenario.path.name}:", f"{scenario.path.name}:")) or scenario.path.name in where:
                 match = _LINE.search(where)
                 line = int(match.group(1)) if match else None
-        self.query_one(SourceView).show(scenario.source, f"scenarios/{scenario.path.name}", line, self.app.current_theme.dark)
+        self.query_one(SourceView).show(scenario.source, _source_title(scenario), line, self.app.current_theme.dark)
 
     # -- actions ------------------------------------------------------------------------------------
 
     def on_scenario_list_chosen(self, event: ScenarioList.Chosen) -> None:
-        self.app.run_scenario(event.scenario)
+        self.post_message(self.RunRequested(event.scenario))
 
     def on_timeline_view_task_selected(self, event: TimelineView.TaskSelected) -> None:
         log = self.query_one(EventLog)
@@ -182,23 +239,45 @@ class MainScreen(Screen[None]):
     def action_run(self) -> None:
         scenario = self.current_scenario()
         if scenario is not None:
-            self.app.run_scenario(scenario)
+            self.post_message(self.RunRequested(scenario))
 
     def action_cancel_task(self) -> None:
         tid = self.timeline.selected
         if tid is None:
             self.notify("Select a task first (↑/↓ on the timeline).", severity="warning")
-        elif self.app.session.cancel_task(tid):
+        elif self.session.cancel_task(tid):
             self.notify(f"Cancelling task #{tid}")
         else:
             self.notify(f"Task #{tid} is not running: nothing to cancel.", severity="warning")
+
+    def action_pause(self) -> None:
+        if not self.session.toggle_pause():
+            self.notify("Nothing is running: press Enter to run the scenario.", severity="warning")
+
+    def action_step(self) -> None:
+        if not self.session.paused:
+            self.notify("Pause first (space): then . runs one task step.", severity="warning")
+        else:
+            self.session.step()
+
+    def action_slower(self) -> None:
+        self._change_speed(-1)
+
+    def action_faster(self) -> None:
+        self._change_speed(+1)
+
+    def _change_speed(self, direction: int) -> None:
+        current = min(SPEEDS, key=lambda speed: abs(speed - self.session.speed))
+        index = max(0, min(len(SPEEDS) - 1, SPEEDS.index(current) + direction))
+        if not self.session.set_speed(SPEEDS[index]):
+            self.notify("Nothing is running: speed applies to a live run.", severity="warning")
 
     def action_filter_log(self) -> None:
         log = self.query_one(EventLog)
         log.set_filter(None if log.filter_task is not None else self.timeline.selected)
 
     def action_notes(self) -> None:
-        scenario = self.app.session.scenario or self.current_scenario()
+        scenario = self.session.scenario or self.current_scenario()
         if scenario is not None:
             self.app.push_screen(NotesScreen(scenario))
 

@@ -10,7 +10,7 @@ from textual.widgets.option_list import Option
 from ...catalog import Scenario
 
 ONE_LINE = 62  # the summary's first words: two rows of the list at its usual width
-_GROUPS = {"basics": "Basics", "http": "HTTP", "pitfalls": "Pitfalls", "patterns": "Patterns"}
+_GROUPS = {"yours": "Your program", "basics": "Basics", "http": "HTTP", "pitfalls": "Pitfalls", "patterns": "Patterns"}
 
 
 class ScenarioList(OptionList):
@@ -35,12 +35,13 @@ class ScenarioList(OptionList):
             line = scenario.summary or scenario.name
             line = line if len(line) <= ONE_LINE else line[: ONE_LINE - 1] + "…"
             text = Text.assemble((scenario.title, "bold"), "\n", (line, "dim"))
-            options.append(Option(text, id=scenario.name))
+            options.append(Option(text, id=str(scenario.path)))
         super().__init__(*options, id=id)
 
-    def select_name(self, name: str) -> None:
+    def select(self, scenario: Scenario) -> None:
+        """Highlight ``scenario``: by its file, since a learner's ``basic.py`` is not the bundled one."""
         for index, option in enumerate(self.options):
-            if option.id == name:
+            if option.id == str(scenario.path):
                 self.highlighted = index
                 return
 
@@ -49,7 +50,7 @@ class ScenarioList(OptionList):
         if self.highlighted is None:
             return None
         option = self.get_option_at_index(self.highlighted)
-        return next((s for s in self.scenarios if s.name == option.id), None)
+        return next((s for s in self.scenarios if str(s.path) == option.id), None)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()

@@ -1,4 +1,4 @@
-"""A discreet line a presenter can trust: how late the loop runs and what a frame costs."""
+"""A discreet line a presenter can trust: how late frames run, what they cost, how far behind the stage."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ class StatusBar(Static):
         super().__init__("", id=id)
         self._shown = ""
 
-    def show(self, *, lag_ms: float, frame_ms: float, events: int, follow: bool) -> None:
+    def show(self, *, lag_ms: float, frame_ms: float, events: int, follow: bool, stream_ms: float = 0.0) -> None:
         text = (
-            f"loop lag {lag_ms:4.1f} ms  ·  frame {frame_ms:4.1f} ms  ·  {events:,} events  ·  "
+            f"frame lag {lag_ms:4.1f} ms  ·  frame {frame_ms:4.1f} ms  ·  stream {stream_ms:3.0f} ms behind  ·  {events:,} events  ·  "
             f"{'following' if follow else 'free view: f to follow'}"
         )
         if text != self._shown:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
@@ -16,17 +17,23 @@ class SummaryBar(Static):
         self._shown: tuple[object, ...] = ()
 
     def show(self, *, title: str, elapsed_ns: int, alive: int, tasks: int, live: bool, paused: bool,
-             finished: bool, gain: Gain | None, error: str | None) -> None:
-        key = (title, elapsed_ns // 10_000_000, alive, tasks, live, paused, finished, str(gain) if finished else "", error)
+             finished: bool, gain: Gain | None, error: str | None, speed: float = 1.0, blocked: str | None = None) -> None:
+        """``blocked``: what holds the loop right now, said while it lasts (a presenter's "see, it froze")."""
+        key = (title, elapsed_ns // 10_000_000, alive, tasks, live, paused, finished, str(gain) if finished else "", error, speed,
+               blocked)
         if key == self._shown:
             return
         self._shown = key
         left = Text(title, style="bold")
+        slowed = f"  ·  {speed:g}x" if speed != 1.0 else ""
         if error:
             status = Text(f"✗ {error}", style="bold red")
+        elif live and paused:
+            status = Text.assemble((" PAUSED ", "bold reverse yellow"), " at ", (format_duration(elapsed_ns), "bold"),
+                                   slowed, f"  ·  {alive} of {tasks} tasks alive")
         elif live:
             status = Text.assemble(("● running ", "bold green"), (format_duration(elapsed_ns), "bold"),
-                                   f"  ·  {alive} of {tasks} tasks alive")
+                                   (slowed, "bold yellow"), f"  ·  {alive} of {tasks} tasks alive")
         elif paused:
             status = Text.assemble(("❚❚ recording at ", "bold yellow"), (format_duration(elapsed_ns), "bold"),
                                    f"  ·  {alive} of {tasks} tasks alive")
@@ -42,4 +49,8 @@ class SummaryBar(Static):
             point = Text(f"{gain.waiting_ns / 1e9:.1f} s of waiting finished in {gain.wall_ns / 1e9:.1f} s", style="bold")
             point.append(f" — {gain.ratio:.1f}x", style="bold")
             grid.add_row(point, Text("measured from this run", style="dim"))
-        self.update(grid)
+        if blocked and live:
+            banner = Text(f"⚠ {blocked}", style="bold red", no_wrap=True, overflow="ellipsis")
+            self.update(Group(grid, banner))
+        else:
+            self.update(grid)

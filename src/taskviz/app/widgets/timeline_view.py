@@ -179,12 +179,13 @@ class TimelineView(ScrollView, can_focus=True):
             self.scroll_offset.y,
             self.size.height,
             self.selected,
+            model.busy,
         )
         if key == self._frame_key:
             return
         self._frame_key = key
         self._cells.clear()
-        self._loop_cells = model.loop_cells(self.view_start_ns, self.ns_per_cell, self.chart_width)
+        self._loop_cells = model.loop_cells(self.view_start_ns, self.ns_per_cell, self.chart_width, now)
         self.refresh()
 
     def _follow(self, now: int) -> None:

@@ -1,0 +1,110 @@
+"""Sending the run to the viewer as it happens: the record, the clock, and what the program prints.
+
+All of it leaves from threads of the stage, never from the loop's: the loop runs the
+program and nothing else, so watching it does not delay it. The record is flushed a few
+times a frame; the program's standard output and error are captured at the file
+descriptor level (``print``, ``os.write`` and child processes alike) and sent as OUTPUT
+chunks stamped with the run's own clock, so a recording holds them too.
+"""
+
+from __future__ import annotations
+
+import codecs
+import os
+import sys
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from ..wire.stream import StreamWriter
+
+FLUSH_S = 0.02  # a frame at 50 fps: rows reach the screen about one frame after they happened
+
+
+class Broadcast(threading.Thread):
+    """Flushes new rows and the stage's status to the stream every ``FLUSH_S``."""
+
+    def __init__(self, writer: StreamWriter, status: Callable[[], dict[str, Any]]) -> None:
+        super().__init__(name="taskviz-broadcast", daemon=True)
+        self._writer = writer
+        self._status = status
+        self._stopped = threading.Event()
+
+    def run(self) -> None:
+        while not self._stopped.wait(FLUSH_S):
+            self.send()
+
+    def send(self) -> None:
+        self._writer.flush()
+        self._writer.status(self._status())
+
+    def stop(self) -> None:
+        """Stop the thread and send what is left, in order: rows first, then the last status."""
+        self._stopped.set()
+        if self.is_alive():
+            self.join(timeout=1.0)
+        self.send()
+
+
+class OutputCapture:
+    """The program's fds 1 and 2 become pipes read here, line by line, into OUTPUT chunks.
+
+    ``sys.stdout`` and ``sys.stderr`` are made line-buffered so prints arrive as they
+    happen; a program writing to a pipe under plain ``python`` would see them buffered,
+    which changes when its output appears, never what it is.
+    """
+
+    def __init__(self, writer: StreamWriter, clock: Callable[[], int]) -> None:
+        self._writer = writer
+        self._clock = clock
+        self._readers: list[threading.Thread] = []
+        self._saved: list[int] = []
+
+    def start(self) -> None:
+        for fd, name in ((1, "stdout"), (2, "stderr")):
+            read_end, write_end = os.pipe()
+            self._saved.append(os.dup(fd))
+            os.dup2(write_end, fd)
+            os.close(write_end)
+            reader = threading.Thread(target=self._read, args=(read_end, name), name=f"taskviz-{name}", daemon=True)
+            reader.start()
+            self._readers.append(reader)
+        for stream in (sys.stdout, sys.stderr):
+            reconfigure = getattr(stream, "reconfigure", None)
+            if reconfigure is not None:
+                reconfigure(line_buffering=True)
+
+    def stop(self, timeout: float = 0.5) -> None:
+        """Flush, close the program's ends and read what is left (a grandchild may hold them longer)."""
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (OSError, ValueError):
+                pass
+        for fd, saved in zip((1, 2), self._saved, strict=True):
+            os.dup2(saved, fd)
+            os.close(saved)
+        self._saved = []
+        for reader in self._readers:
+            reader.join(timeout)
+
+    def _read(self, fd: int, name: str) -> None:
+        decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+        pending = ""
+        while True:
+            try:
+                data = os.read(fd, 65536)
+            except OSError:
+                data = b""
+            text = pending + decoder.decode(data, final=not data)
+            if not data:
+                if text:
+                    self._writer.output(self._clock(), name, text)
+                os.close(fd)
+                return
+            complete, newline, pending = text.rpartition("\n")
+            if newline:
+                self._writer.output(self._clock(), name, complete + newline)
+            if len(pending) > 65536:
+                self._writer.output(self._clock(), name, pending)
+                pending = ""
