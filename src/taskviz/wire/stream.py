@@ -65,7 +65,7 @@ HEADER_SIZE = len(MAGIC) + _VERSION.size
 _ROW_BYTES = 4 * 8
 # Batches keep every chunk far below MAX_CHUNK however much piled up between flushes.
 _ROWS_PER_CHUNK = 1 << 18
-_ITEMS_PER_CHUNK = 10_000
+_ITEMS_PER_CHUNK = 500  # strings, tasks or stalls a chunk: a viewer folds chunks whole, so each stays a few ms
 _BIG_ENDIAN = sys.byteorder == "big"
 _READ_BLOCK = 1 << 20
 
@@ -397,16 +397,19 @@ def _decode_object(payload: bytes) -> dict[str, Any]:
     return value
 
 
+_TASK_FIELDS = tuple((f.name, f.default is MISSING) for f in fields(TaskInfo))
+
+
 def _decode_task(item: object) -> TaskInfo:
     """A TaskInfo from its JSON object; unknown keys are a newer minor version's, ignored."""
     if not isinstance(item, dict):
         raise _Bad("a task is not an object")
     values: dict[str, Any] = {}
-    for f in fields(TaskInfo):
-        if f.name in item:
-            values[f.name] = item[f.name]
-        elif f.default is MISSING:
-            raise _Bad(f"a task lacks its {f.name}")
+    for name, required in _TASK_FIELDS:
+        if name in item:
+            values[name] = item[name]
+        elif required:
+            raise _Bad(f"a task lacks its {name}")
     tid, parent, outcome = values["id"], values["parent"], values.get("outcome")
     if not _is_int(tid) or tid < 0:
         raise _Bad("a task's id is not a number")
@@ -531,8 +534,12 @@ class RecordBuilder:
             self._backlog += max(0, len(chunk.payload) - _ROWS_HEAD.size) // _ROW_BYTES
 
     def fold(self, max_rows: int | None = None) -> int:
-        """Apply queued chunks in order, at most ``max_rows`` rows; return the rows applied."""
-        applied = 0
+        """Apply queued chunks in order, at most ``max_rows`` rows; return the rows applied.
+
+        A chunk of tasks or strings counts as a row of work per item, so a burst of new
+        tasks is spread over calls like rows are.
+        """
+        applied = work = 0
         while True:
             if self._rows is not None:
                 if max_rows is not None and applied >= max_rows:
@@ -545,9 +552,12 @@ class RecordBuilder:
                 continue
             if not self._queue:
                 break
-            if self._queue[0].type == ChunkType.ROWS and max_rows is not None and applied >= max_rows:
+            if max_rows is not None and (applied >= max_rows or (work and applied + work >= max_rows)):
                 break
-            self._apply(self._queue.popleft())
+            chunk = self._queue.popleft()
+            if chunk.type in (ChunkType.TASKS, ChunkType.STRINGS):
+                work += _ITEMS_PER_CHUNK
+            self._apply(chunk)
         return applied
 
     def _apply(self, chunk: Chunk) -> None:

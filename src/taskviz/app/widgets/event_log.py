@@ -12,7 +12,7 @@ from ...wire.record import EventRecord, Kind, Outcome
 from ...model.timeline import NS, TimelineModel
 
 MAX_LINES = 2000
-PER_FRAME = 250  # rows formatted per frame at most: more than anyone can read, and formatting is not free
+PER_FRAME = 120  # rows formatted per frame at most: more than anyone can read, and formatting is not free
 
 
 class EventLog(Log):
