@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 from pathlib import Path
 
@@ -310,3 +311,33 @@ async def test_narrow_screens_hide_the_list_and_log_until_asked() -> None:
         assert log.display and log.lines
         await pilot.press("s")
         assert scenarios.display and app.main.focused is scenarios
+
+
+async def test_json_from_the_app_is_the_summary_headless_writes(quick: Path, tmp_path: Path) -> None:
+    out = tmp_path / "run.json"
+    app = TaskvizApp(str(quick), autorun=True, json_path=str(out))
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_until(pilot, lambda: app.session.finished)
+        await wait_until(pilot, out.exists)
+        await pilot.press("q")
+    data = json.loads(out.read_text())
+    assert data["scenario"] == "quick" and 0.89 <= data["wall_s"] <= 1.2
+    assert [task["coro"] for task in data["tasks"]] == ["main", "fetch", "fetch"]
+    assert [task["outcome"] for task in data["tasks"]] == ["ok", "ok", "ok"]
+
+
+async def test_what_the_program_writes_is_shown_never_executed(tmp_path: Path) -> None:
+    path = tmp_path / "escapes.py"
+    path.write_text('"""Escapes"""\nimport asyncio, os\n\nasync def main():\n'
+                    '    print("\\x1b]0;HACKED\\x07title \\x1b[?1000l mouse")\n'
+                    '    os.write(2, b"raw \\x1b[2J on fd 2\\n")\n'
+                    '    await asyncio.sleep(0.05)\n')
+    app = TaskvizApp(str(path), autorun=True)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await wait_until(pilot, lambda: app.session.finished)
+        log = app.main.query_one(EventLog)
+        await wait_until(pilot, lambda: any("raw" in line for line in log.lines))
+        printed = [line for line in log.lines if "HACKED" in line or "raw" in line]
+        assert any("␛]0;HACKED␇title ␛[?1000l mouse" in line for line in printed)
+        assert any("raw ␛[2J on fd 2" in line for line in printed), "file-descriptor writes are captured too"
+        assert not any("\x1b" in line for line in log.lines)

@@ -15,6 +15,7 @@ from . import __version__
 from .catalog import DEFAULT_SCENARIO, Scenario, ScenarioError, all_scenarios, find
 from .runner import run_headless
 from .model.summary import run_summary
+from .text import visible
 from .textchart import render
 
 
@@ -94,7 +95,7 @@ def _run_headless(args: argparse.Namespace) -> int:
         if finished.interrupted:
             print("interrupted: this is the run up to ctrl+c, its tasks cancelled there", file=out)
         elif root is not None and root.exception:
-            print(f"main() ended with {root.exception}", file=out)
+            print(f"main() ended with {visible(root.exception)}", file=out)
     if args.json:
         data = json.dumps(run_summary(scenario.name, finished.model, finished.run.wall_ns), indent=2)
         if to_stdout:

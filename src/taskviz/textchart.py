@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from collections import Counter
 
+from rich.cells import cell_len, set_cell_size
+
 from . import palette
+from .text import visible
 from .model.axis import format_duration, ticks
 from .model.summary import Gain
 from .model.timeline import BLOCK_NS, Lane, State, TimelineModel, Track
@@ -13,13 +16,20 @@ LABEL_WIDTH = 28
 
 
 def task_label(track: Track) -> str:
-    """The name a person recognises: a name the program gave, else its coroutine."""
+    """The name a person recognises: a name the program gave, else its coroutine; safe to draw."""
     info = track.info
     call = f"{info.coro.rsplit('.', 1)[-1]}({info.args})" if info.args else info.coro.rsplit(".", 1)[-1]
     if info.kind == "thread":
-        return f"thread {call}"
+        return visible(f"thread {call}")
     named = info.name and not info.name.startswith("Task-")
-    return f"{info.name}: {call}" if named else call
+    return visible(f"{info.name}: {call}" if named else call)
+
+
+def fit_cells(text: str, width: int) -> str:
+    """``text`` cut and padded to exactly ``width`` terminal cells (CJK and emoji take two)."""
+    if cell_len(text) > width:
+        text = set_cell_size(text, width - 1) + "…"
+    return set_cell_size(text, width)
 
 
 def _color(text: str, hex_color: str, enabled: bool) -> str:
@@ -71,11 +81,11 @@ def render(model: TimelineModel, *, title: str, wall_ns: int, gain: Gain, width:
     order = model.order()
     for tid in order[:max_rows]:
         track = model.tracks[tid]
-        label = ("  " * min(track.depth, 6) + task_label(track))[:LABEL_WIDTH]
-        lines.append(f"{label:<{LABEL_WIDTH}} " + _row(model.cells(tid, 0, dt, chart_width), color).rstrip())
+        label = fit_cells("  " * min(track.depth, 6) + task_label(track), LABEL_WIDTH)
+        lines.append(f"{label} " + _row(model.cells(tid, 0, dt, chart_width), color).rstrip())
     hidden = order[max_rows:]
     if hidden:
-        by_coro = Counter(model.tracks[tid].info.coro for tid in hidden)
+        by_coro = Counter(visible(model.tracks[tid].info.coro) for tid in hidden)
         parts = ", ".join(f"{n:,} × {coro}" for coro, n in by_coro.most_common(4))
         more = "" if len(by_coro) <= 4 else f", {len(by_coro) - 4} more kinds"
         lines.append(f"… {len(hidden):,} more tasks not shown ({parts}{more})")
@@ -101,7 +111,7 @@ def summary_lines(model: TimelineModel, wall_ns: int, gain: Gain) -> list[str]:
     ]
     if model.longest_step >= 0:
         step = model.step(model.longest_step)
-        lines.append(f"longest step    {format_duration(step.end_ns - step.start_ns)} at {model.step_where(model.longest_step)}")
+        lines.append(f"longest step    {format_duration(step.end_ns - step.start_ns)} at {visible(model.step_where(model.longest_step))}")
     if model.blocks:
         lines.append(f"loop blocked    {len(model.blocks)} step(s) of {format_duration(BLOCK_NS)} or more held every other task")
     return lines

@@ -84,10 +84,7 @@ class TaskvizApp(App[None]):
         self.session.start(scenario)
         self.main.select_scenario(scenario)
         self.main.shown()
-        if self.session.error:
-            self.notify(self.session.error, title="Cannot run this scenario", severity="error", timeout=8)
-        else:
-            self.main.timeline.focus()
+        self.main.timeline.focus()
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)

@@ -38,7 +38,7 @@ class Session:
         self.scenario: Scenario | None = None
         self.link: StageLink | None = None
         self.model: TimelineModel | None = None
-        self.error: str | None = None
+        self._error: str | None = None
         self._replay: _Replay | None = None
         self._pool = StagePool()
         self._stopping: list[StageLink] = []
@@ -56,7 +56,7 @@ class Session:
     def start(self, scenario: Scenario) -> None:
         """Run ``scenario`` on a fresh stage; the previous run is stopped."""
         self.stop()
-        self.scenario, self.error, self._replay, self._outputs_seen = scenario, None, None, 0
+        self.scenario, self._error, self._replay, self._outputs_seen = scenario, None, None, 0
         self.link = StageLink(self._pool.take(), str(scenario.path), scenario.name)
         self.model = TimelineModel(self.link.record, 0)
         self._origin_known = False
@@ -68,7 +68,7 @@ class Session:
         """Replay a finished run: in real time, or frozen at row ``until``."""
         self.stop()
         self.link = None
-        self.scenario, self.error = scenario or finished.scenario, None
+        self.scenario, self._error = scenario or finished.scenario, None
         self._replay = _Replay(finished.record, finished.run.wall_ns, time.perf_counter(), until)
         self.model = TimelineModel(finished.record, finished.run.started_ns)
         if until is not None:
@@ -89,6 +89,16 @@ class Session:
         self._stopping = []
         self._pool.close()
 
+    @property
+    def error(self) -> str | None:
+        """Why the run could not go as the program meant: it did not load, or its process died."""
+        link = self.link
+        if self._error or link is None or self._replay is not None:
+            return self._error
+        if link.error:
+            return link.error
+        return (link.end.get("error") or link.died()) if link.ended else None
+
     # -- each frame -----------------------------------------------------------------------
 
     def tick(self) -> int:
@@ -104,8 +114,6 @@ class Session:
         folded = 0
         while True:
             link.pump(FOLD_SLICE_ROWS)
-            if link.error and not self.error:
-                self.error = link.error
             if not self._origin_known:
                 origin = link.origin_ns
                 if origin is None:
@@ -115,8 +123,6 @@ class Session:
             folded += added
             if not link.backlog or time.perf_counter() >= deadline:
                 break
-        if link.ended and not self.error:
-            self.error = link.end.get("error") or link.died()
         return folded
 
     def new_output(self) -> list[dict[str, Any]]:

@@ -178,7 +178,7 @@ class MainScreen(Screen[None]):
             blocked=self._blocked(model, now_ns),
             finished=session.finished,
             gain=session.gain() if session.finished else None,
-            error=session.error or session.outcome(),
+            error=visible(session.error or session.outcome() or "") or None,
         )
         self.query_one(StatusBar).show(
             lag_ms=self._lag_ms,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from textual.widgets import Log
 
+from ...text import visible
 from ...wire.record import EventRecord, Kind, Outcome
 from ...model.timeline import NS, TimelineModel
 
@@ -86,12 +87,12 @@ class EventLog(Log):
                 what = f"failed: {info.exception}"
             else:
                 what = "cancelled"
-        return f"{t / NS:>8.3f}s  {who:<18} {what}"
+        return visible(f"{t / NS:>8.3f}s  {who:<18} {what}")
 
     def _refresh_border(self) -> None:
         model = self._model
         if self.filter_task is not None and model is not None and self.filter_task < len(model.tracks):
             info = model.tracks[self.filter_task].info
-            self.border_title = f"Events of {info.coro.split('.')[-1]}#{self.filter_task}"
+            self.border_title = visible(f"Events of {info.coro.split('.')[-1]}#{self.filter_task}")
         else:
             self.border_title = "Events"

@@ -6,6 +6,8 @@ from rich.syntax import Syntax
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from ...text import visible
+
 
 class SourceView(VerticalScroll):
     """Scrolls so that the highlighted line stays in view."""
@@ -32,7 +34,7 @@ class SourceView(VerticalScroll):
         self._source, self._line, self._theme = source, line, theme
         self.border_title = title
         self._code.update(
-            Syntax(source, "python", theme=theme, line_numbers=True, highlight_lines={line} if line else set(),
+            Syntax("\n".join(visible(line) for line in source.splitlines()), "python", theme=theme, line_numbers=True, highlight_lines={line} if line else set(),
                    background_color="default", word_wrap=False)
         )
         if line:

@@ -9,6 +9,7 @@ from textual.widgets import Static
 from ... import palette
 from ...model.axis import format_duration
 from ...wire.record import Outcome
+from ...text import visible
 from ...textchart import task_label
 from ...model.timeline import State, TimelineModel
 
@@ -57,12 +58,12 @@ class TaskDetails(Static):
         glyph = palette.GLYPHS[state]
         state_text = Text(f"{glyph} {palette.NAMES.get(state, '')}", style=palette.COLORS[state])
         if state is State.AWAITING and track.label:
-            state_text.append(f"  {strings[track.label]}", style="bold")
+            state_text.append(f"  {visible(strings[track.label])}", style="bold")
         if live:
             state_text.append(f"  for {format_duration(max(0, now - since))}", style="dim")
         grid.add_row("state", state_text)
         if track.location:
-            grid.add_row("at" if live else "last at", strings[track.location])
+            grid.add_row("at" if live else "last at", visible(strings[track.location]))
         times = Text()
         times.append(f"running {format_duration(running)}", style=palette.COLORS[State.RUNNING])
         times.append("  ")
@@ -72,12 +73,12 @@ class TaskDetails(Static):
         grid.add_row("time", times)
         if info.outcome is not None:
             detail = info.result if info.outcome is Outcome.OK else info.exception or ""
-            grid.add_row("outcome", Text(f"{_OUTCOMES[info.outcome]} {detail}".strip(), style=palette.COLORS[State(int(info.outcome) + State.DONE)]))
+            grid.add_row("outcome", Text(visible(f"{_OUTCOMES[info.outcome]} {detail}".strip()), style=palette.COLORS[State(int(info.outcome) + State.DONE)]))
         elif track.awaited:
-            waits = ", ".join(dict.fromkeys(strings[label] for label, _ in track.awaited))
+            waits = visible(", ".join(dict.fromkeys(strings[label] for label, _ in track.awaited)))
             grid.add_row("awaited", Text(waits, style="dim"))
         parent = model.tracks[info.parent].info if info.parent is not None else None
-        grid.add_row("parent", parent.coro if parent is not None else "—")
-        grid.add_row("created", f"{info.created_at or '—'} · {format_duration(track.created_ns)}")
+        grid.add_row("parent", visible(parent.coro) if parent is not None else "—")
+        grid.add_row("created", visible(f"{info.created_at or '—'} · {format_duration(track.created_ns)}"))
         grid.add_row("steps", str(track.steps))
         self.update(grid)

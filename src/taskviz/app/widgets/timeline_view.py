@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual.binding import Binding
@@ -22,7 +23,7 @@ from textual.strip import Strip
 
 from ... import palette
 from ...model.axis import format_duration, ticks
-from ...textchart import task_label
+from ...textchart import fit_cells, task_label
 from ...model.timeline import NS, Lane, State, TimelineModel
 
 LABEL_WIDTH = 22  # until the first rows arrive; then as wide as the names, up to a third
@@ -149,7 +150,7 @@ class TimelineView(ScrollView, can_focus=True):
         """Wide enough for the names on screen, up to a third of the widget."""
         model = self.model
         assert model is not None
-        longest = max((2 * min(model.tracks[t].depth, 5) + len(task_label(model.tracks[t])) for t in rows[:300]), default=10)
+        longest = max((2 * min(model.tracks[t].depth, 5) + cell_len(task_label(model.tracks[t])) for t in rows[:300]), default=10)
         self.label_width = max(12, min(longest + 1, 34, self.scrollable_content_region.width // 3))
 
     def tick(self) -> None:
@@ -391,8 +392,8 @@ class TimelineView(ScrollView, can_focus=True):
         label_style = self.get_component_rich_style("timeline--server" if server else "timeline--label")
         if tid == self.selected:
             label_style += self.get_component_rich_style("timeline--selected-label")
-        name = ("  " * min(track.depth, 5) + task_label(track))[: self.label_width]
-        segments = [Segment(name.ljust(self.label_width + 1), label_style)]
+        name = fit_cells("  " * min(track.depth, 5) + task_label(track), self.label_width)
+        segments = [Segment(name + " ", label_style)]
         styles = self._bar_styles(track.thread, server)
         run_state, start = -1, 0
         for i, value in enumerate(bytes(cells) + b"\xff"):

@@ -1,0 +1,77 @@
+"""The stage as the app drives it, without a screen: rapid reruns, stops, and what is left."""
+
+from __future__ import annotations
+
+import os
+import socket
+import time
+from pathlib import Path
+
+from taskviz.app.session import Session
+from taskviz.catalog import find
+
+
+def listening_ports(pid: int) -> set[int]:
+    """TCP ports process ``pid`` listens on (empty once it is gone)."""
+    try:
+        inodes = {os.readlink(f"/proc/{pid}/fd/{fd}") for fd in os.listdir(f"/proc/{pid}/fd")}
+    except OSError:
+        return set()
+    ports = set()
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        if fields[3] == "0A" and f"socket:[{fields[9]}]" in inodes:
+            ports.add(int(fields[1].split(":")[1], 16))
+    return ports
+
+
+def alive(pid: int) -> bool:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+    return "zombie" not in status
+
+
+def test_rapid_reruns_of_a_server_leave_no_process_or_socket_behind() -> None:
+    server = find("server")
+    session = Session()
+    pids: list[int] = []
+    try:
+        for n in range(40):
+            session.start(server)
+            assert session.link is not None
+            pids.append(session.link.process.process.pid)
+            deadline = time.monotonic() + 0.02 * (n % 5)
+            while time.monotonic() < deadline:
+                session.tick()
+                time.sleep(0.005)
+        deadline = time.monotonic() + 10
+        while not (session.model is not None and session.model.tracks) and time.monotonic() < deadline:
+            session.tick()
+            time.sleep(0.02)
+        assert session.model is not None and session.model.tracks, "the last run got going"
+    finally:
+        session.close()
+    time.sleep(0.3)
+    assert [pid for pid in pids if alive(pid)] == [], "every stage process is gone"
+    assert all(not listening_ports(pid) for pid in pids)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))  # the machine still hands out ports: nothing piled up
+
+
+def test_a_stage_that_dies_ends_the_run_with_its_status(tmp_path: Path) -> None:
+    program = tmp_path / "dies.py"
+    program.write_text('"""Dies"""\nimport asyncio, os\n\nasync def main():\n    await asyncio.sleep(0.1)\n    os._exit(7)\n')
+    session = Session()
+    try:
+        session.start(find(str(program)))
+        deadline = time.monotonic() + 10
+        while not session.finished and time.monotonic() < deadline:
+            session.tick()
+            time.sleep(0.02)
+        assert session.finished and session.exit_status() == 7
+        assert session.error == "the program's process exited with status 7"
+        assert session.model is not None and [t.info.coro for t in session.model.tracks] == ["main"]
+    finally:
+        session.close()
