@@ -4,7 +4,6 @@ and slowed."""
 
 from __future__ import annotations
 
-import os
 import re
 import time
 from pathlib import Path

@@ -13,7 +13,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from enum import IntEnum
 
-from ..wire.record import KIND_BITS, KIND_MASK, LOCATION_MASK, EventRecord, Kind, Outcome, TaskInfo
+from ..wire.record import KIND_BITS, KIND_MASK, LOCATION_MASK, EventRecord, Kind, TaskInfo
 
 NS = 1_000_000_000
 BLOCK_NS = 20_000_000  # a step this long holds up everything else noticeably

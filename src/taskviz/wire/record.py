@@ -194,6 +194,11 @@ def _default_repr(value: Any) -> bool:
         return True
 
 
+def exception_text(exc: BaseException) -> str:
+    """``ValueError: no luck``, or just the type when the exception says nothing."""
+    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+
+
 def describe_value(value: Any, limit: int = 60) -> str:
     """A short repr for results and exception messages shown to people."""
     if callable(value) and hasattr(value, "__qualname__"):

@@ -1,0 +1,131 @@
+"""The hooks on a loop that let a run see every task made on it and every executor job.
+
+``loop.create_task`` is answered on the loop instance (see :class:`_LoopHooks` for why not
+a task factory), ``asyncio.Task`` called directly is seen through ``task_class``, and the
+loop's default executor reports the jobs traced tasks send to threads. A task belongs to
+a run when the run's context variable is set where it is created: asyncio copies it into
+every task created under the run's root, so exactly the program's tasks are traced.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import contextvars
+import functools
+import threading
+import weakref
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from .task_class import install as install_task_class, real_task_class
+from .wrapper import TracedCoroutine
+
+if TYPE_CHECKING:
+    from .run import Run
+
+CURRENT_RUN: contextvars.ContextVar[Run | None] = contextvars.ContextVar("taskviz_run", default=None)
+
+
+class _LoopHooks:
+    """The hooks on one loop, shared by the runs on it: ``create_task`` and the executor.
+
+    ``loop.create_task`` is answered on the loop instance rather than through a task
+    factory: then the program's own factory (``eager_task_factory``, or any it sets) is the
+    loop's and makes the task around our wrapper, ``get_task_factory`` answers as it
+    would, and no task's name changes (3.13.0's ``create_task`` renames every task a
+    factory made and ``name`` was not given for, to "None"). A factory the loop had before
+    the run (Textual's eager one on the app's loop) is not the program's: its tasks are
+    made as ``asyncio.run`` would make them.
+    """
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self.loop = loop
+        self.runs: list[Run] = []
+        self._factory_before: Any = None
+        self._create_task = functools.partial(type(loop).create_task, loop)
+
+    def attach(self, run: Run) -> None:
+        if not self.runs:
+            install_task_class(_wrap_for_current_run, _task_built)
+            self._factory_before = self.loop.get_task_factory()
+            run._loop_vars["create_task"] = self._traced_create_task
+            if not isinstance(getattr(self.loop, "_default_executor", None), TracingExecutor):
+                self.loop.set_default_executor(TracingExecutor(thread_name_prefix="asyncio"))
+        self.runs.append(run)
+
+    def detach(self, run: Run) -> None:
+        if run in self.runs:
+            self.runs.remove(run)
+        if self.runs:
+            return
+        run._loop_vars.pop("create_task", None)
+        _HOOKS.pop(self.loop, None)
+
+    def _traced_create_task(self, coro: Any, **kwargs: Any) -> asyncio.Task[Any]:
+        traced = _wrap_for_current_run(coro)
+        if traced is coro:
+            return self._create_task(coro, **kwargs)
+        factory = self.loop.get_task_factory()
+        if factory is not None and factory is self._factory_before:
+            task = real_task_class()(traced, loop=self.loop, **kwargs)
+        else:
+            task = self._create_task(traced, **kwargs)
+        _task_built(traced, task)
+        return task
+
+
+def _wrap_for_current_run(coro: Any) -> Any:
+    """The wrapper to run in a new task's place, when the task belongs to a run; else ``coro``."""
+    run = CURRENT_RUN.get()
+    if run is None or run.finished_ns is not None or type(coro) is TracedCoroutine or not asyncio.iscoroutine(coro):
+        return coro
+    return run.adopt(coro)
+
+
+def _task_built(traced: TracedCoroutine, task: asyncio.Future[Any]) -> None:
+    """The task exists: keep it while it runs. An eager one may already have finished."""
+    run = traced._run
+    if task.done():
+        run.record.tasks[traced._tid].name = task.get_name()
+        run.record.touch(traced._tid)
+    elif run.finished_ns is None:
+        run._tasks[traced._tid] = task
+
+
+class TracingExecutor(concurrent.futures.ThreadPoolExecutor):
+    """The loop's default executor, reporting the jobs a traced task submits to it.
+
+    Installed once per loop and left there (asyncio only lets a ThreadPoolExecutor be the
+    default); jobs submitted outside a run pass straight through.
+    """
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> concurrent.futures.Future[Any]:
+        run = CURRENT_RUN.get()
+        if run is None or run.finished_ns is not None or threading.get_ident() != run._loop_thread:
+            return super().submit(fn, *args, **kwargs)
+        return super().submit(run.adopt_job(functools.partial(fn, *args, **kwargs) if args or kwargs else fn))
+
+
+_HOOKS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _LoopHooks] = weakref.WeakKeyDictionary()
+
+
+def hooks_for(loop: asyncio.AbstractEventLoop) -> _LoopHooks:
+    hooks = _HOOKS.get(loop)
+    if hooks is None:
+        hooks = _HOOKS[loop] = _LoopHooks(loop)
+    return hooks
+
+
+def current_traced_task(run: Run) -> int | None:
+    """The id of the traced task running now on ``run``'s loop, if any."""
+    try:
+        task = asyncio.current_task()
+    except RuntimeError:
+        return None
+    if task is None:
+        return None
+    coro = task.get_coro()
+    if type(coro) is TracedCoroutine and coro._run is run:
+        return coro._tid
+    return None

@@ -1,0 +1,97 @@
+"""Executor jobs as rows of their own: queued, running on a worker thread, done.
+
+A mixin of :class:`~taskviz.stage.run.Run`. Jobs run on worker threads, which must not
+append to the record (only the loop's thread does): they report to an inbox that the
+loop's thread moves into the record (:meth:`ThreadJobs.sync`).
+"""
+
+from __future__ import annotations
+
+import contextvars
+import functools
+import threading
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from ..wire.record import KIND_BITS, KIND_MASK, Kind, Outcome, TaskInfo, describe_args, describe_value, exception_text
+from .hooks import current_traced_task
+
+if TYPE_CHECKING:
+    from .run import Run
+
+ARGS_FOR_FIRST = 500  # arguments are recorded for a run's first tasks: the rows people read
+_CREATED, _STARTED, _DONE = Kind.CREATED, Kind.STARTED, Kind.DONE
+
+
+class ThreadJobs:
+    """The executor-job half of a run."""
+
+    def adopt_job(self: Run, fn: Callable[..., Any]) -> Callable[[], Any]:
+        """Wrap an executor job so it shows as a row of its own: queued, running, done."""
+        record = self.record
+        tid = len(record.tasks)
+        parent = current_traced_task(self)
+        record.tasks.append(
+            TaskInfo(tid, parent, _job_name(fn), self._creation_site(fn), name="thread", kind="thread",
+                     args=_job_args(fn) if tid < ARGS_FOR_FIRST else "")
+        )
+        self._instant(self.clock(), tid, _CREATED, 0 if parent is None else parent + 1)
+        inbox = self._from_threads
+        clock = self.clock
+        code = tid << KIND_BITS
+
+        def job() -> Any:
+            inbox.append((clock(), code | _STARTED, 0, threading.current_thread().name))
+            try:
+                result = fn()
+            except BaseException as exc:
+                inbox.append((clock(), code | _DONE, int(Outcome.FAILED), exc))
+                raise
+            inbox.append((clock(), code | _DONE, int(Outcome.OK), result))
+            return result
+
+        return job
+
+    def sync(self: Run) -> None:
+        """Move what worker threads reported into the record; only the loop thread appends."""
+        inbox = self._from_threads
+        tasks = self.record.tasks
+        while inbox:
+            t, code, arg, detail = inbox.popleft()
+            self._instant(t, code >> KIND_BITS, Kind(code & KIND_MASK), arg)
+            info = tasks[code >> KIND_BITS]
+            if code & KIND_MASK == _STARTED:
+                info.name = detail
+            else:
+                info.outcome = Outcome(arg)
+                if arg == Outcome.OK:
+                    info.result = describe_value(detail)
+                else:
+                    info.exception = exception_text(detail)
+            self.record.touch(info.id)
+
+
+def unwrap_job(fn: Any) -> Any:
+    """``to_thread`` hands the executor ``partial(context.run, func, ...)``: find ``func``."""
+    while isinstance(fn, functools.partial):
+        inner = fn.func
+        if getattr(inner, "__name__", "") == "run" and isinstance(getattr(inner, "__self__", None), contextvars.Context):
+            fn = fn.args[0] if fn.args else inner
+        else:
+            fn = inner
+    return fn
+
+
+def _job_args(fn: Any) -> str:
+    args: list[Any] = []
+    while isinstance(fn, functools.partial):
+        args = [*fn.args, *fn.keywords.values(), *args]
+        fn = fn.func
+    if args and isinstance(getattr(fn, "__self__", None), contextvars.Context):
+        args = args[1:]  # to_thread's partial(context.run, func, ...): skip func itself
+    return describe_args(args)
+
+
+def _job_name(fn: Any) -> str:
+    fn = unwrap_job(fn)
+    return getattr(fn, "__qualname__", None) or type(fn).__name__

@@ -1,0 +1,274 @@
+"""A run: one instrumented execution of a program's ``main()`` on a loop, start to end.
+
+Its jobs are split by file: this one is the lifecycle (start, adopting tasks, the step
+that ends a coroutine, the end of the run); ``wakeups`` (suspensions and wake-ups) and
+``jobs`` (executor jobs) are mixins sharing its state; ``wrapper`` is the per-step hot
+path, ``hooks`` what is hooked on the loop, ``stall`` the watcher of long steps.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import contextvars
+import os
+import sys
+import threading
+import time
+from collections.abc import Callable, Coroutine
+from types import FrameType
+from typing import Any
+
+from ..wire.record import KIND_BITS, EventRecord, Kind, Outcome, TaskInfo, describe_args, describe_value, exception_text
+from .awaits import AwaitDescriber
+from .hooks import CURRENT_RUN, current_traced_task, hooks_for
+from .jobs import ARGS_FOR_FIRST, ThreadJobs, unwrap_job
+from .stall import StallWatch
+from .task_class import real_task_class
+from .wakeups import WakeUps
+from .wrapper import TracedCoroutine
+
+_STAGE_DIR = os.path.dirname(os.path.abspath(__file__))
+_CREATED, _DONE = Kind.CREATED, Kind.DONE
+
+
+class Run(WakeUps, ThreadJobs):
+    """One instrumented execution of a scenario's ``main()`` on a loop.
+
+    Create it on the loop's thread with :meth:`start`; it records until its root task and
+    every task left behind have finished, then takes its hooks off the loop.
+    """
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, record: EventRecord | None = None,
+                 contain_exits: bool = False) -> None:
+        self.loop = loop
+        self.contain_exits = contain_exits
+        self.record = record if record is not None else EventRecord()
+        self.clock = _clock_for(loop)
+        self.gate: Any = None  # a stage's StepGate: each step passes it, so a paused run holds still
+        self.busy: tuple[int, int, str] | None = None  # (task, step start, line) of a step running long now
+        stage_clock = getattr(loop, "_stage_clock", None)
+        if stage_clock is not None and stage_clock.fast:
+            stage_clock.on_change.append(self._clock_changed)
+        self.describer = AwaitDescriber(self.record)
+        self.root: asyncio.Task[Any] | None = None
+        self.started_ns = 0
+        self.root_done_ns: int | None = None
+        self.finished_ns: int | None = None
+        self._tasks: dict[int, asyncio.Task[Any]] = {}
+        # Futures traced tasks await, by id: those a step may complete (the wake-up hook is on
+        # while there are any), and joins on tasks and gathers, which only loop callbacks or
+        # a task's last step complete.
+        self._waiting: dict[int, tuple[Any, list[int], int | None]] = {}
+        self._joins: dict[int, tuple[Any, list[int], int | None]] = {}
+        self._loop_thread = threading.get_ident()
+        self._watch: StallWatch | None = None
+        self._from_threads: collections.deque[tuple[int, int, int, Any]] = collections.deque()
+        self._loop_vars: dict[str, Any] = vars(loop)
+        self._prior_call_soon: Any = self._loop_vars.get("call_soon")
+        self._call_soon = loop.call_soon
+        self._hook = self._hooked_call_soon
+        self._future_done_cb = self._future_done
+        record = self.record
+        self._s, self._t, self._c, self._a = (
+            record.starts.append,
+            record.times.append,
+            record.codes.append,
+            record.args.append,
+        )
+
+    @classmethod
+    def start(cls, main: Coroutine[Any, Any, Any], loop: asyncio.AbstractEventLoop | None = None,
+              record: EventRecord | None = None, contain_exits: bool = False) -> Run:
+        """Begin recording and schedule ``main`` as the run's root task.
+
+        ``contain_exits``: a ``sys.exit()`` or KeyboardInterrupt raised by the scenario fails
+        its task instead of stopping the loop, which on the app's loop would stop the app.
+        """
+        loop = loop or asyncio.get_running_loop()
+        run = cls(loop, record, contain_exits)
+        hooks = hooks_for(loop)
+        hooks.attach(run)
+        run.started_ns = run.clock()
+        context = contextvars.copy_context()
+        context.run(CURRENT_RUN.set, run)
+        try:
+            # Built directly, not through the loop's factory and not inside ``context.run``:
+            # as under ``asyncio.run``, main never starts eagerly in its creator's step (an eager
+            # factory entering the already-entered context fails, and on 3.12 leaves the loop's
+            # current task set for good).
+            traced = run.adopt(main)
+            run.root = real_task_class()(traced, loop=loop, context=context)
+            run._tasks[traced._tid] = run.root
+        except BaseException:
+            hooks.detach(run)
+            raise
+        run.root.add_done_callback(run._root_done)
+        run._watch = StallWatch(run)
+        run._watch.start()
+        return run
+
+    def _clock_changed(self) -> None:
+        """The stage clock was paused or slowed: from now on it, not ``monotonic_ns``, is the time."""
+        self.clock = self.loop._stage_clock.now_ns  # type: ignore[attr-defined]
+
+    @property
+    def running(self) -> bool:
+        """True until the root task and every task it left behind have finished."""
+        return self.finished_ns is None
+
+    @property
+    def wall_ns(self) -> int:
+        """How long ``main()`` took, as ``asyncio.run`` would see it."""
+        end = self.root_done_ns if self.root_done_ns is not None else self.clock()
+        return end - self.started_ns
+
+    def now_ns(self) -> int:
+        """Time since the run started, frozen once it has finished."""
+        end = self.finished_ns if self.finished_ns is not None else self.clock()
+        return end - self.started_ns
+
+    def task(self, tid: int) -> asyncio.Task[Any] | None:
+        """The live asyncio task behind ``tid``, while it has not finished."""
+        return self._tasks.get(tid)
+
+    def cancel(self) -> None:
+        """Cancel the whole scenario: its root and every task it left alive."""
+        for task in list(self._tasks.values()):
+            task.cancel()
+        if self.root is not None:
+            self.root.cancel()
+
+    async def wait(self) -> None:
+        """Until the root task and every task it left behind have finished."""
+        if self.root is not None:
+            await asyncio.wait([self.root])
+        while self._tasks:
+            await asyncio.wait(list(self._tasks.values()))
+        await asyncio.sleep(0)
+
+    # -- tasks: called by the task factory --------------------------------------------
+
+    def adopt(self, coro: Coroutine[Any, Any, Any]) -> TracedCoroutine:
+        record = self.record
+        tid = len(record.tasks)
+        parent = current_traced_task(self)
+        # Tasks started by loop callbacks (a server accepting connections), and theirs, are the server's.
+        server = self.root is not None and (parent is None or record.tasks[parent].group == "server")
+        record.tasks.append(
+            TaskInfo(tid, parent, _qualname(coro), self._creation_site(coro), group="server" if server else "",
+                     args=_call_args(coro) if tid < ARGS_FOR_FIRST else "")
+        )
+        self._instant(self.clock(), tid, _CREATED, 0 if parent is None else parent + 1)
+        return TracedCoroutine(coro, self, tid)
+
+    def _creation_site(self, coro: Any) -> str:
+        """The user line that created the task, or the coroutine's own definition."""
+        describer = self.describer
+        frame: FrameType | None = sys._getframe(1)
+        while frame is not None and frame.f_code.co_filename.startswith(_STAGE_DIR):
+            frame = frame.f_back
+        site = describer.creation_site(frame)
+        if site:
+            return self.record.strings[site]
+        code = getattr(coro, "cr_code", None) or getattr(unwrap_job(coro), "__code__", None)
+        if code is None:
+            return ""
+        return self.record.strings[describer.location_of(code, code.co_firstlineno)]
+
+    def _instant(self, t: int, tid: int, kind: Kind, arg: int = 0) -> None:
+        self._s(t)
+        self._t(t)
+        self._c(tid << KIND_BITS | kind)
+        self._a(arg)
+
+    # -- steps: called by the wrapper ------------------------------------------------------
+
+    def _step_raised(self, traced: TracedCoroutine, t0: int, exc: BaseException) -> None:
+        """The step finished the coroutine: returned (StopIteration), raised or was cancelled."""
+        self._unhook()
+        t1 = self.clock()
+        tid = traced._tid
+        if isinstance(exc, StopIteration):
+            outcome, value = Outcome.OK, exc.value
+        elif isinstance(exc, asyncio.CancelledError):
+            outcome, value = Outcome.CANCELLED, exc
+        else:
+            outcome, value = Outcome.FAILED, exc
+        self._s(t0)
+        self._t(t1)
+        self._c(traced._code | _DONE)
+        self._a(int(outcome))
+        info = self.record.tasks[tid]
+        task = self._tasks.pop(tid, None)
+        if task is not None:
+            info.name = task.get_name()
+            waiters = self._joins.pop(id(task), None)
+            if waiters is not None:
+                self._wake(waiters, t1)
+        info.outcome = outcome
+        if outcome is Outcome.OK:
+            info.result = describe_value(value)
+        elif outcome is Outcome.FAILED:
+            info.exception = exception_text(value)
+        elif value.args:
+            info.exception = f"CancelledError: {value}"
+        self.record.touch(tid)
+        if not self._tasks and self.root_done_ns is not None:
+            self.close()
+        if self.contain_exits and isinstance(exc, (SystemExit, KeyboardInterrupt)):
+            raise RuntimeError(f"the scenario raised {exception_text(exc)}; taskviz kept running") from exc
+
+    # -- the end -------------------------------------------------------------------------
+
+    def _root_done(self, root: asyncio.Future[Any]) -> None:
+        """Like ``asyncio.run``: when main returns, tasks it left running are cancelled.
+
+        main's own exception is the run's outcome, shown by whoever shows the run, so it is
+        marked retrieved here rather than logged as "never retrieved".
+        """
+        self.root_done_ns = self.clock()
+        if not root.cancelled():
+            root.exception()
+        for task in list(self._tasks.values()):
+            task.cancel()
+        if not self._tasks:
+            self.close()
+
+    def close(self) -> None:
+        """Stop recording: take the hooks off the loop. Safe to call twice."""
+        if self.finished_ns is not None:
+            return
+        self.sync()
+        self.finished_ns = self.clock()
+        self._waiting.clear()
+        self._joins.clear()
+        if self._watch is not None:
+            self._watch.stop()
+        hooks_for(self.loop).detach(self)
+
+
+def _clock_for(loop: asyncio.AbstractEventLoop) -> Callable[[], int]:
+    """Nanoseconds on the loop's own clock, so virtual-time runs record virtual time."""
+    stage_clock = getattr(loop, "_stage_clock", None)
+    if stage_clock is not None:
+        return time.monotonic_ns if stage_clock.fast else stage_clock.now_ns
+    if type(loop).time is asyncio.BaseEventLoop.time and "time" not in vars(loop):
+        return time.monotonic_ns
+    loop_time = loop.time
+    return lambda: int(loop_time() * 1_000_000_000)
+
+
+def _qualname(coro: Any) -> str:
+    return getattr(coro, "__qualname__", None) or type(coro).__name__
+
+
+def _call_args(coro: Any) -> str:
+    """A not-yet-started coroutine's frame holds just its arguments."""
+    frame = getattr(coro, "cr_frame", None)
+    if frame is None:
+        return ""
+    code = frame.f_code
+    names = code.co_varnames[: code.co_argcount + code.co_kwonlyargcount]
+    local = frame.f_locals
+    return describe_args(local[name] for name in names if name in local and name != "self")

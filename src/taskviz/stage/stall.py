@@ -1,0 +1,67 @@
+"""Where a long step is stuck, seen from outside the loop's thread while it happens."""
+
+from __future__ import annotations
+
+import sys
+import threading
+from types import FrameType
+from typing import TYPE_CHECKING
+
+from .awaits import display_path
+from .wrapper import TracedCoroutine
+
+if TYPE_CHECKING:
+    from .run import Run
+
+
+class StallWatch(threading.Thread):
+    """Catches the line a long step is stuck on, by looking at the loop thread's frames.
+
+    Step durations are measured exactly by the wrapper; only *where* a step that blocks
+    the loop is stuck (say on ``time.sleep``) needs a look from outside, since the step's
+    own frame moves on before anything inside the loop can record it. The step in
+    progress is recognised from its wrapper's frame, so the hot path pays nothing.
+    """
+
+    INTERVAL_S = 0.01
+    THRESHOLD_NS = 20_000_000
+    _STEP_CODES = (TracedCoroutine.send.__code__, TracedCoroutine.throw.__code__)
+
+    def __init__(self, run: Run) -> None:
+        super().__init__(name="taskviz-stall-watch", daemon=True)
+        self._run = run
+        self._stopped = threading.Event()
+
+    def stop(self) -> None:
+        self._stopped.set()
+
+    def run(self) -> None:
+        while not self._stopped.wait(self.INTERVAL_S):
+            self.look()
+
+    def look(self) -> None:
+        """Note the step holding the loop now, if it has held it long: ``run.busy`` and a stall."""
+        run = self._run
+        run.busy = self._long_step(run)
+        if run.busy is not None and run.busy[2]:
+            run.record.stalls.setdefault(run.busy[1], run.busy[2])
+
+    def _long_step(self, run: Run) -> tuple[int, int, str] | None:
+        describer = run.describer
+        frame = sys._current_frames().get(run._loop_thread)
+        innermost_user: FrameType | None = None
+        while frame is not None and frame.f_code not in self._STEP_CODES:
+            if innermost_user is None and describer.is_user_code(frame.f_code):
+                innermost_user = frame
+            frame = frame.f_back
+        if frame is None:
+            return None
+        local = frame.f_locals
+        started = local.get("t0")
+        wrapper = local.get("self")
+        if started is None or getattr(wrapper, "_run", None) is not run or run.clock() - started < self.THRESHOLD_NS:
+            return None
+        line = ""
+        if innermost_user is not None:
+            line = f"{display_path(innermost_user.f_code.co_filename)}:{innermost_user.f_lineno}"
+        return wrapper._tid, started, line

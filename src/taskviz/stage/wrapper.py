@@ -1,0 +1,87 @@
+"""The wrapper that stands in for every traced coroutine inside its task: the hot path.
+
+One module-level class (asyncio caches every type that passes ``iscoroutine``, so a class
+per run would leak). ``send`` is the hot path of the whole tool: one clock read on each
+side of the step, one row of four ints, and the wake-up hook switched on for the step's
+duration; everything it touches is read straight off its run, without indirection.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Coroutine, Generator
+from typing import TYPE_CHECKING, Any
+
+from ..wire.record import KIND_BITS, Kind
+
+if TYPE_CHECKING:
+    from .run import Run
+
+_YIELDED = Kind.YIELDED
+
+
+class TracedCoroutine(Coroutine[Any, Any, Any]):
+    """Stands in for a program's coroutine inside its Task, recording every step."""
+
+    __slots__ = ("_coro", "_run", "_tid", "_code", "__weakref__")
+
+    def __init__(self, coro: Coroutine[Any, Any, Any], run: Run, tid: int) -> None:
+        self._coro = coro
+        self._run = run
+        self._tid = tid
+        self._code = tid << KIND_BITS
+
+    def send(self, value: Any) -> Any:
+        run = self._run
+        if run.gate is not None and run.gate.armed:
+            run.gate.enter()
+        if run._waiting:
+            run._loop_vars["call_soon"] = run._hook
+            hooked = True
+        else:
+            hooked = False
+        t0 = run.clock()
+        try:
+            awaited = self._coro.send(value)
+        except BaseException as exc:
+            run._step_raised(self, t0, exc)
+            raise
+        if hooked:
+            run._unhook()
+        t1 = run.clock()
+        if awaited is None:
+            run._s(t0)
+            run._t(t1)
+            run._c(self._code | _YIELDED)
+            run._a(0)
+        else:
+            run._suspended(self, t0, t1, awaited)
+        return awaited
+
+    def throw(self, typ: Any, val: Any = None, tb: Any = None) -> Any:
+        """Cancellation and errors thrown in: rare, so it shares the slow paths."""
+        run = self._run
+        if run.gate is not None and run.gate.armed:
+            run.gate.enter()
+        run._loop_vars["call_soon"] = run._hook
+        t0 = run.clock()
+        try:
+            if val is None and tb is None:
+                awaited = self._coro.throw(typ)
+            else:
+                awaited = self._coro.throw(typ, val, tb)
+        except BaseException as exc:
+            run._step_raised(self, t0, exc)
+            raise
+        run._unhook()
+        run._suspended(self, t0, run.clock(), awaited)
+        return awaited
+
+    def close(self) -> None:
+        self._coro.close()
+
+    def __await__(self) -> Generator[Any, None, Any]:
+        return self._coro.__await__()
+
+    def __getattr__(self, name: str) -> Any:
+        """``cr_frame``, ``cr_await``, ``__qualname__``...: the wrapper reads as the coroutine it holds."""
+        return getattr(self._coro, name)
