@@ -181,7 +181,11 @@ class StageLink:
     @property
     def ended(self) -> bool:
         """The run is over: its end arrived, or the stage is gone without one; all is folded."""
-        gone = self.builder.end is not None or (self._eof and self.process.process.poll() is not None)
+        # the end chunk is the stage's last word, but its output threads may still be
+        # finishing: over once the stream itself has closed (the process exits right after)
+        if not self._eof:
+            return False
+        gone = self.builder.end is not None or self.process.process.poll() is not None
         return gone and not self._inbox and not self.builder.backlog_rows
 
     @property

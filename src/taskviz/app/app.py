@@ -82,8 +82,8 @@ class TaskvizApp(App[None]):
     def run_scenario(self, scenario: Scenario) -> None:
         """A fresh run of ``scenario``; whatever ran before is cancelled."""
         self.session.start(scenario)
+        self.main.shown()  # first: it clears the log, and the stage may already be printing
         self.main.select_scenario(scenario)
-        self.main.shown()
         self.main.timeline.focus()
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
