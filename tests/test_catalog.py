@@ -26,7 +26,7 @@ def test_scenarios_are_found_in_the_checkout_with_their_metadata() -> None:
 
 def test_listing_never_runs_a_scenario(tmp_path: Path) -> None:
     script = tmp_path / "loud.py"
-    script.write_text('"""Loud\n\nSays things."""\nraise SystemExit("ran at import")\nTAGS = ("patterns",)\n')
+    script.write_text('"""Loud\n\nSays things."""\nimport asyncio\nraise SystemExit("ran at import")\nTAGS = ("patterns",)\n')
     scenario = read(script)
     assert (scenario.title, scenario.summary, scenario.tags) == ("Loud", "Says things.", ("patterns",))
     with pytest.raises(ScenarioError, match="failed to import"):

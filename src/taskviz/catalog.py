@@ -35,10 +35,15 @@ class Scenario:
     summary: str
     description: str
     tags: tuple[str, ...]
+    broken: str = ""  # why the file cannot be read or run, for a file listed all the same
 
     @property
     def source(self) -> str:
-        return self.path.read_text(encoding="utf-8")
+        """The file's text, decoded as Python decodes it (its coding declaration, else UTF-8)."""
+        try:
+            return importlib.util.decode_source(self.path.read_bytes())
+        except (OSError, UnicodeDecodeError, SyntaxError) as exc:
+            return f"# cannot read {self.path.name}: {exc}"
 
 
 def scenario_dirs() -> list[Path]:
@@ -54,11 +59,14 @@ def all_scenarios() -> list[Scenario]:
         for path in sorted(folder.glob("*.py")):
             if path.name.startswith("_") or path.stem in found:
                 continue
-            found[path.stem] = read(path)
+            try:
+                found[path.stem] = read(path)
+            except ScenarioError as exc:  # one broken file must not hide the others
+                found[path.stem] = Scenario(path.stem, path, "cannot be run", str(exc), str(exc), ("broken",), str(exc))
     return sorted(found.values(), key=lambda s: (_tag_order(s.tags), _TUTORIAL_ORDER.get(s.name, 99), s.name))
 
 
-_TAG_ORDER = ("basics", "http", "pitfalls", "patterns")
+_TAG_ORDER = ("basics", "http", "pitfalls", "patterns", "other", "broken")
 _TUTORIAL_ORDER = {name: n for n, name in enumerate(("basic", "workers", "sequential", "threads_vs_asyncio", "http", "blocking"))}
 
 
@@ -69,25 +77,37 @@ def _tag_order(tags: tuple[str, ...]) -> int:
 def find(name_or_path: str) -> Scenario:
     """A scenario by name (``basic``) or by path to any ``.py`` file."""
     path = Path(name_or_path)
-    if path.suffix == ".py" or path.parent != Path("."):
+    if path.suffix == ".py" or path.parent != Path(".") or path.is_dir():
+        if path.is_dir():
+            raise ScenarioError(f"{name_or_path} is a directory: give a .py file")
         if not path.is_file():
             raise ScenarioError(f"no such file: {name_or_path}")
         return read(path.resolve())
     for scenario in all_scenarios():
         if scenario.name == name_or_path:
+            if scenario.broken:
+                raise ScenarioError(scenario.broken)
             return scenario
     names = ", ".join(s.name for s in all_scenarios())
     raise ScenarioError(f"unknown scenario {name_or_path!r} (known: {names})")
 
 
 def read(path: Path) -> Scenario:
-    """Metadata from the file's text, without running it."""
+    """Metadata from the file's text, without running it; a file that cannot run says why."""
     try:
-        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ScenarioError(f"cannot read {path}: {exc}") from None
+        data = path.read_bytes()
+        text = importlib.util.decode_source(data)
+        tree = ast.parse(text, filename=str(path))
+    except OSError as exc:
+        raise ScenarioError(f"cannot read {path}: {exc.strerror}") from None
+    except UnicodeDecodeError as exc:
+        raise ScenarioError(f"cannot read {path}: not UTF-8 at byte {exc.start}, and no coding declaration says what it is") from None
     except SyntaxError as exc:
-        raise ScenarioError(f"{path}:{exc.lineno}: syntax error: {exc.msg}") from None
+        raise ScenarioError(_syntax_error(path, exc)) from None
+    if not text.strip():
+        raise ScenarioError(f"{path} is empty: nothing to run")
+    if "async" not in text and "asyncio" not in text:
+        raise ScenarioError(f"{path} uses no asyncio: there are no tasks for taskviz to show")
     doc = (ast.get_docstring(tree) or "").strip()
     title, _, body = doc.partition("\n")
     body = body.strip()
@@ -100,6 +120,16 @@ def read(path: Path) -> Scenario:
         description=body,
         tags=_literal_tags(tree),
     )
+
+
+def _syntax_error(path: Path, exc: SyntaxError) -> str:
+    """``file:line:col: syntax error: message: the line, ▸ where it went wrong`` on one line."""
+    where = f"{path}:{exc.lineno}" + (f":{exc.offset}" if exc.offset else "")
+    line = (exc.text or "").rstrip("\n")
+    if line.strip() and exc.offset:
+        cut = min(max(exc.offset - 1, 0), len(line))
+        return f"{where}: syntax error: {exc.msg}: {line[:cut].lstrip()}▸{line[cut:]}"
+    return f"{where}: syntax error: {exc.msg}"
 
 
 def _literal_tags(tree: ast.Module) -> tuple[str, ...]:

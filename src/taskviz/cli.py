@@ -9,7 +9,8 @@ import json
 import os
 import shutil
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import NoReturn
 
 from . import __version__
 from .catalog import DEFAULT_SCENARIO, Scenario, ScenarioError, all_scenarios, find
@@ -19,22 +20,53 @@ from .text import visible
 from .textchart import render
 
 
+class _Parser(argparse.ArgumentParser):
+    """Usage errors are one line on stderr and exit 2, like every other bad input."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"taskviz: {message} (taskviz --help for usage)\n")
+
+
+def _count(low: int, what: str) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{what} must be a whole number, not {text!r}") from None
+        if value < low:
+            raise argparse.ArgumentTypeError(f"{what} must be at least {low}, not {value}")
+        return value
+
+    return parse
+
+
+def _output_path(text: str) -> str:
+    if not text.strip():
+        raise argparse.ArgumentTypeError("--json needs a file name, or - for stdout")
+    return text
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="taskviz", description="See asyncio's cooperative multitasking happen.")
+    parser = _Parser(prog="taskviz", description="See asyncio's cooperative multitasking happen.")
     parser.add_argument("--version", action="version", version=f"taskviz {__version__}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     commands.add_parser("list", help="every scenario: name, title, one line")
 
     run = commands.add_parser("run", help="run a scenario (in the app, or --headless)")
     run.add_argument("scenario", nargs="?", default=DEFAULT_SCENARIO, help="a scenario name or a path to a .py file")
     run.add_argument("--headless", action="store_true", help="no app: print a text timeline and a summary")
-    run.add_argument("--json", metavar="FILE", help="also write the machine-readable summary ('-' for stdout)")
+    run.add_argument("--json", metavar="FILE", type=_output_path,
+                     help="also write the machine-readable summary ('-' for stdout)")
     run.add_argument("--virtual-time", action="store_true",
                      help="run on a virtual clock: waits take no real time, timings are identical every run")
-    run.add_argument("--rows", type=int, default=40, help="most task rows in the text timeline (default 40)")
-    run.add_argument("--width", type=int, default=None, help="width of the text timeline (default: terminal)")
+    run.add_argument("--rows", type=_count(1, "--rows"), default=40, help="most task rows in the text timeline (default 40)")
+    run.add_argument("--width", type=_count(MIN_WIDTH, "--width"), default=None,
+                     help=f"width of the text timeline, at least {MIN_WIDTH} (default: terminal)")
     return parser
+
+
+MIN_WIDTH = 40  # a label column and a readable chart
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -58,6 +90,9 @@ def _list() -> int:
     scenarios = all_scenarios()
     width = max(len(s.name) for s in scenarios)
     for scenario in scenarios:
+        if scenario.broken:
+            print(f"{scenario.name:<{width}}  ✗ cannot be run: {visible(scenario.broken)}")
+            continue
         tags = f"  [{', '.join(scenario.tags)}]" if scenario.tags else ""
         print(f"{scenario.name:<{width}}  {scenario.title}{tags}")
         if scenario.summary:
