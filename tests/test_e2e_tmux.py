@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from tmux import TASKVIZ, needs_tmux, terminal
 
 pytestmark = needs_tmux
@@ -21,5 +23,19 @@ def test_taskviz_runs_basic_in_a_terminal_and_quits_cleanly() -> None:
         took, gain = float(headline[1]), float(headline[2])
         # both figures are rounded to a tenth: the gain lies between what the rounded time allows
         assert 2.95 <= took <= 3.3 and 5.0 / (took + 0.05) - 0.05 <= gain <= 5.0 / (took - 0.05) + 0.05, shown
+        term.keys("q")
+        term.wait_for("EXITED-0", timeout=10)
+
+
+@pytest.mark.parametrize(("name", "lesson"), [
+    ("http", r"of waiting finished in [12]\.\d s"),
+    ("server", r"✓ finished in 1\.\d+ s"),
+    ("blocking", r"✓ finished in [67]\.\d+ s"),
+])
+def test_networked_and_blocking_scenarios_run_to_their_end_in_a_terminal(name: str, lesson: str) -> None:
+    with terminal(f"{TASKVIZ} run {name}", width=160, height=40) as term:
+        shown = term.wait_until(lambda screen: "✓ finished" in screen or "✗" in screen, "the end of the run", timeout=30)
+        assert re.search(lesson, shown), shown
+        assert "Traceback" not in shown and "✗" not in shown.split("\n", 2)[0]
         term.keys("q")
         term.wait_for("EXITED-0", timeout=10)
