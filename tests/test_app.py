@@ -226,7 +226,7 @@ async def test_a_failing_scenario_is_shown_not_crashing(tmp_path: Path) -> None:
     broken = tmp_path / "broken.py"
     broken.write_text('"""Breaks"""\nimport asyncio\n\nasync def main():\n    await asyncio.sleep(0.05)\n    raise ValueError("no luck")\n')
     bad_import = tmp_path / "bad_import.py"
-    bad_import.write_text('"""Bad import"""\nimport not_a_module\n')
+    bad_import.write_text('"""Bad import"""\nimport asyncio\nimport not_a_module\n')
     app = TaskvizApp(str(broken), autorun=True)
     async with app.run_test(size=(160, 40)) as pilot:
         await wait_until(pilot, lambda: app.session.finished)

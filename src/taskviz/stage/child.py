@@ -59,7 +59,12 @@ class Stage:
 
     def serve(self, request: dict[str, Any]) -> int:
         """Run the program asked for; returns the exit status ``python`` would have ended with."""
-        scenario = read(Path(request["path"]))
+        try:
+            scenario = read(Path(request["path"]))
+        except ScenarioError as exc:
+            self.writer.header({"name": Path(request["path"]).stem, "path": request["path"], "taskviz": __version__})
+            self.writer.end({"exit": 2, "error": str(exc)})
+            return 2
         self.writer.header(self._meta(scenario))
         capture = OutputCapture(self.writer, self._now_ns)
         broadcast = Broadcast(self.writer, self._status)
@@ -67,6 +72,9 @@ class Stage:
         control.start()
         capture.start()
         broadcast.start()
+        if "input(" in scenario.source:
+            self.writer.output(self.clock.now_ns(), "note", "this program calls input(): here its standard input is "
+                               "empty, so input() gets end-of-file (EOFError), not your keyboard")
         asyncio.set_event_loop(self.loop)
         code, error = 0, None
         try:
@@ -99,7 +107,7 @@ class Stage:
             return 1
         exc = root.exception()
         if exc is not None:
-            traceback.print_exception(exc)
+            print(program_traceback(exc), end="", file=sys.stderr)
             return 1
         return 0
 
@@ -161,6 +169,29 @@ class Stage:
             end.update(started_ns=run.started_ns, wall_ns=run.wall_ns, finished_ns=run.finished_ns,
                        outcome=None if root is None or root.outcome is None else int(root.outcome))
         return end
+
+
+_PACKAGE = str(Path(__file__).resolve().parent.parent) + os.sep
+_BUNDLED = _PACKAGE + "scenarios" + os.sep  # inside an installed wheel the scenarios are the program's
+
+
+def _ours(filename: str) -> bool:
+    return filename.startswith(_PACKAGE) and not filename.startswith(_BUNDLED)
+
+
+def program_traceback(exc: BaseException) -> str:
+    """The traceback ``python`` would print, without taskviz's own frames in between."""
+    report = traceback.TracebackException.from_exception(exc)
+    seen: set[int] = set()
+    todo = [report]
+    while todo:
+        part = todo.pop()
+        if id(part) in seen:
+            continue
+        seen.add(id(part))
+        part.stack = traceback.StackSummary.from_list([f for f in part.stack if not _ours(f.filename)])
+        todo.extend(p for p in (part.__cause__, part.__context__, *(getattr(part, "exceptions", None) or ())) if p is not None)
+    return "".join(report.format())
 
 
 def _exit_status(exc: SystemExit) -> int:

@@ -1,8 +1,8 @@
 """Executor jobs as rows of their own: queued, running on a worker thread, done.
 
-A mixin of :class:`~taskviz.stage.run.Run`. Jobs run on worker threads, which must not
-append to the record (only the loop's thread does): they report to an inbox that the
-loop's thread moves into the record (:meth:`ThreadJobs.sync`).
+A mixin of :class:`~taskviz.stage.run.Run`, its state on the run. Jobs run on worker
+threads, which must not append to the record (only the loop's thread does): they report
+to an inbox that the loop's thread moves into the record (:meth:`ThreadJobs.sync`).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from .hooks import current_traced_task
 if TYPE_CHECKING:
     from .run import Run
 
-ARGS_FOR_FIRST = 500  # arguments are recorded for a run's first tasks: the rows people read
+ARGS_FOR_FIRST = 500  # arguments are recorded for a run's first tasks and jobs: the rows people read
 _CREATED, _STARTED, _DONE = Kind.CREATED, Kind.STARTED, Kind.DONE
 
 

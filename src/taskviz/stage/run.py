@@ -1,9 +1,8 @@
 """A run: one instrumented execution of a program's ``main()`` on a loop, start to end.
 
-Its jobs are split by file: this one is the lifecycle (start, adopting tasks, the step
-that ends a coroutine, the end of the run); ``wakeups`` (suspensions and wake-ups) and
-``jobs`` (executor jobs) are mixins sharing its state; ``wrapper`` is the per-step hot
-path, ``hooks`` what is hooked on the loop, ``stall`` the watcher of long steps.
+This module is its lifecycle: start, the step that ends a coroutine, the end of the run.
+Mixins on the same instance do the rest: ``rows`` (a task's row when it is created),
+``wakeups`` (suspensions and wake-ups), ``jobs`` (executor jobs); see ``tracing``.
 """
 
 from __future__ import annotations
@@ -11,28 +10,25 @@ from __future__ import annotations
 import asyncio
 import collections
 import contextvars
-import os
-import sys
 import threading
 import time
 from collections.abc import Callable, Coroutine
-from types import FrameType
 from typing import Any
 
-from ..wire.record import KIND_BITS, EventRecord, Kind, Outcome, TaskInfo, describe_args, describe_value, exception_text
+from ..wire.record import EventRecord, Kind, Outcome, describe_value, exception_text
 from .awaits import AwaitDescriber
-from .hooks import CURRENT_RUN, current_traced_task, hooks_for
-from .jobs import ARGS_FOR_FIRST, ThreadJobs, unwrap_job
+from .hooks import CURRENT_RUN, hooks_for
+from .jobs import ThreadJobs
+from .rows import TaskRows
 from .stall import StallWatch
 from .task_class import real_task_class
 from .wakeups import WakeUps
 from .wrapper import TracedCoroutine
 
-_STAGE_DIR = os.path.dirname(os.path.abspath(__file__))
-_CREATED, _DONE = Kind.CREATED, Kind.DONE
+_DONE = Kind.DONE
 
 
-class Run(WakeUps, ThreadJobs):
+class Run(TaskRows, WakeUps, ThreadJobs):
     """One instrumented execution of a scenario's ``main()`` on a loop.
 
     Create it on the loop's thread with :meth:`start`; it records until its root task and
@@ -147,41 +143,6 @@ class Run(WakeUps, ThreadJobs):
             await asyncio.wait(list(self._tasks.values()))
         await asyncio.sleep(0)
 
-    # -- tasks: called by the task factory --------------------------------------------
-
-    def adopt(self, coro: Coroutine[Any, Any, Any]) -> TracedCoroutine:
-        record = self.record
-        tid = len(record.tasks)
-        parent = current_traced_task(self)
-        # Tasks started by loop callbacks (a server accepting connections), and theirs, are the server's.
-        server = self.root is not None and (parent is None or record.tasks[parent].group == "server")
-        record.tasks.append(
-            TaskInfo(tid, parent, _qualname(coro), self._creation_site(coro), group="server" if server else "",
-                     args=_call_args(coro) if tid < ARGS_FOR_FIRST else "")
-        )
-        self._instant(self.clock(), tid, _CREATED, 0 if parent is None else parent + 1)
-        return TracedCoroutine(coro, self, tid)
-
-    def _creation_site(self, coro: Any) -> str:
-        """The user line that created the task, or the coroutine's own definition."""
-        describer = self.describer
-        frame: FrameType | None = sys._getframe(1)
-        while frame is not None and frame.f_code.co_filename.startswith(_STAGE_DIR):
-            frame = frame.f_back
-        site = describer.creation_site(frame)
-        if site:
-            return self.record.strings[site]
-        code = getattr(coro, "cr_code", None) or getattr(unwrap_job(coro), "__code__", None)
-        if code is None:
-            return ""
-        return self.record.strings[describer.location_of(code, code.co_firstlineno)]
-
-    def _instant(self, t: int, tid: int, kind: Kind, arg: int = 0) -> None:
-        self._s(t)
-        self._t(t)
-        self._c(tid << KIND_BITS | kind)
-        self._a(arg)
-
     # -- steps: called by the wrapper ------------------------------------------------------
 
     def _step_raised(self, traced: TracedCoroutine, t0: int, exc: BaseException) -> None:
@@ -258,17 +219,3 @@ def _clock_for(loop: asyncio.AbstractEventLoop) -> Callable[[], int]:
     loop_time = loop.time
     return lambda: int(loop_time() * 1_000_000_000)
 
-
-def _qualname(coro: Any) -> str:
-    return getattr(coro, "__qualname__", None) or type(coro).__name__
-
-
-def _call_args(coro: Any) -> str:
-    """A not-yet-started coroutine's frame holds just its arguments."""
-    frame = getattr(coro, "cr_frame", None)
-    if frame is None:
-        return ""
-    code = frame.f_code
-    names = code.co_varnames[: code.co_argcount + code.co_kwonlyargcount]
-    local = frame.f_locals
-    return describe_args(local[name] for name in names if name in local and name != "self")

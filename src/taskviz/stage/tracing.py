@@ -1,23 +1,32 @@
 """Instrumentation: every task a program creates is wrapped, and each of its steps recorded.
 
-The hooks, all on one loop instance for the length of a run and nothing else patched but
-the name ``asyncio.Task`` (see ``task_class``):
+The hooks, all on the loop instance and only for the length of a run (besides the name
+``asyncio.Task``, given a stand-in once and left, see ``task_class``):
 
-* ``loop.create_task``, answered on the loop instance (``hooks``): it wraps the coroutine
-  of every task created while the run's context variable is set, then lets the loop (and
-  any task factory the program set, eager ones included) make the task around it;
-  asyncio copies that variable into every task created under the root task, so exactly
-  the program's tasks are traced and nobody else's;
-* the wrapper itself (``wrapper``), one module-level class, which sees each step start
-  and end;
-* while a traced step runs, a hook on the loop's ``call_soon`` (``wakeups``), so that a
-  task is ready at the instant its wake-up is scheduled;
-* the loop's default executor (``hooks``, ``jobs``), so that jobs sent to threads show
-  as rows of their own;
-* a watcher thread (``stall``) that finds the line a long step is stuck on.
+* ``loop.create_task``, answered on the loop instance rather than through a task factory
+  (``hooks``; :class:`~taskviz.stage.hooks._LoopHooks` says why): it wraps the coroutine
+  of every task created while the run's context variable is set, then lets the loop, and
+  any task factory the program set (eager ones included), make the task around the
+  wrapper; asyncio copies that variable into every task created under the root task, so
+  exactly the program's tasks are traced and the app's own never are;
+* the wrapper itself (``wrapper``), one module-level class (asyncio caches every type that
+  passes ``iscoroutine``, so a class per run would leak), which sees each step start and end;
+* while a traced step runs (and some traced task awaits a future: else there is nothing
+  to wake), a hook on the loop's ``call_soon`` (``wakeups``): a future the step completes
+  (``Event.set()``, ``Queue.put()``, ``cancel()``...) schedules its waiters' wake-ups
+  through it at that very instant, which is when they truly became ready, even if the
+  step then blocks the loop. Outside steps the hook is off, so the loop's own scheduling
+  pays nothing. Sleeps are ready at their deadline, known when they suspend; a traced
+  task's waiters are ready when its last step ends; anything else (I/O, executor
+  results) is seen by a done-callback, the first in line before the task's wake-up;
+* the loop's default executor (``hooks``, ``jobs``), so that jobs sent to threads show as
+  rows of their own.
 
-This package knows nothing about Textual; it only writes to an ``EventRecord``. This
-module is the public face: the pieces live in the modules named above, ``Run`` in ``run``.
+A watcher thread (``stall``) finds the line a long step is stuck on. ``Run`` (``run``)
+is the lifecycle; a new task's row (``rows``), wake-ups (``wakeups``) and executor jobs
+(``jobs``) are mixins of it, their state on the one instance so the wrapper reads it
+without a hop. This package knows nothing about Textual; it only writes to an
+``EventRecord``. This module is the public face: import ``Run`` and the rest from here.
 """
 
 from __future__ import annotations

@@ -1,13 +1,14 @@
 """Suspensions and wake-ups: what a task awaits, and the instant it became ready.
 
-A mixin of :class:`~taskviz.stage.run.Run` (its state lives on the run, so the hot path
-reads it without a hop): while a traced step runs, and some traced task awaits a future
-a step could complete, the loop's ``call_soon`` is hooked. A future the step completes
-(``Event.set()``, ``Queue.put()``, ``cancel()``...) schedules its waiters' wake-ups
-through it at that very instant, which is when they truly became ready, even if the step
-then blocks the loop. Sleeps are ready at their deadline, known when they suspend; a
-traced task's waiters are ready when its last step ends; anything else (I/O, executor
-results) is seen by a done-callback, the first in line before the task's wake-up.
+A mixin of :class:`~taskviz.stage.run.Run`: its state (``_waiting``, ``_joins``, the
+hook) is set up by ``Run.__init__`` and lives on the run, so the wrapper reads it without
+a hop. While a traced step runs, and some traced task awaits a future a step could
+complete, the loop's ``call_soon`` is hooked. A future the step completes (``Event.set()``,
+``Queue.put()``, ``cancel()``...) schedules its waiters' wake-ups through it at that very
+instant, which is when they truly became ready, even if the step then blocks the loop.
+Sleeps are ready at their deadline, known when they suspend; a traced task's waiters are
+ready when its last step ends; anything else (I/O, executor results) is seen by a
+done-callback, the first in line before the task's wake-up.
 """
 
 from __future__ import annotations

@@ -136,7 +136,7 @@ class MainScreen(Screen[None]):
     def add_output(self, outputs: list[dict[str, object]]) -> None:
         """The program's own output, made visible (never sent to the terminal as it came)."""
         for output in outputs:
-            mark = "!" if output.get("stream") == "stderr" else ""
+            mark = {"stderr": "!", "note": "note: "}.get(str(output.get("stream")), "")
             for line in str(output.get("text", "")).splitlines():
                 if line.strip():
                     self._prints.append(mark + visible(line))

@@ -1,0 +1,78 @@
+"""Rows of the task table: a task adopted by a run, and where its creator made it.
+
+A mixin of :class:`~taskviz.stage.run.Run` (its state lives on the run): every task a
+run traces gets a row when it is created, with its name, its arguments and the user line
+that created it, and a CREATED event. Executor jobs get theirs in ``jobs``.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Coroutine
+from types import FrameType
+from typing import TYPE_CHECKING, Any
+
+from ..wire.record import KIND_BITS, Kind, TaskInfo, describe_args
+from .hooks import current_traced_task
+from .jobs import ARGS_FOR_FIRST, unwrap_job
+from .wrapper import TracedCoroutine
+
+if TYPE_CHECKING:
+    from .run import Run
+
+_STAGE_DIR = os.path.dirname(os.path.abspath(__file__))  # every module of the stage: not the creator
+_CREATED = Kind.CREATED
+
+
+class TaskRows:
+    """The task-table half of a run."""
+
+    def adopt(self: Run, coro: Coroutine[Any, Any, Any]) -> TracedCoroutine:
+        """Give a new task of the run its row, and the wrapper to run in its place."""
+        record = self.record
+        tid = len(record.tasks)
+        parent = current_traced_task(self)
+        # Tasks started by loop callbacks (a server accepting connections), and theirs, are the server's.
+        server = self.root is not None and (parent is None or record.tasks[parent].group == "server")
+        record.tasks.append(
+            TaskInfo(tid, parent, _qualname(coro), self._creation_site(coro), group="server" if server else "",
+                     args=_call_args(coro) if tid < ARGS_FOR_FIRST else "")
+        )
+        self._instant(self.clock(), tid, _CREATED, 0 if parent is None else parent + 1)
+        return TracedCoroutine(coro, self, tid)
+
+    def _creation_site(self: Run, coro: Any) -> str:
+        """The user line that created the task, or the coroutine's own definition."""
+        describer = self.describer
+        frame: FrameType | None = sys._getframe(1)
+        while frame is not None and frame.f_code.co_filename.startswith(_STAGE_DIR):
+            frame = frame.f_back
+        site = describer.creation_site(frame)
+        if site:
+            return self.record.strings[site]
+        code = getattr(coro, "cr_code", None) or getattr(unwrap_job(coro), "__code__", None)
+        if code is None:
+            return ""
+        return self.record.strings[describer.location_of(code, code.co_firstlineno)]
+
+    def _instant(self: Run, t: int, tid: int, kind: Kind, arg: int = 0) -> None:
+        self._s(t)
+        self._t(t)
+        self._c(tid << KIND_BITS | kind)
+        self._a(arg)
+
+
+def _qualname(coro: Any) -> str:
+    return getattr(coro, "__qualname__", None) or type(coro).__name__
+
+
+def _call_args(coro: Any) -> str:
+    """A not-yet-started coroutine's frame holds just its arguments."""
+    frame = getattr(coro, "cr_frame", None)
+    if frame is None:
+        return ""
+    code = frame.f_code
+    names = code.co_varnames[: code.co_argcount + code.co_kwonlyargcount]
+    local = frame.f_locals
+    return describe_args(local[name] for name in names if name in local and name != "self")
