@@ -37,6 +37,9 @@ async def main():
 
 
 _UNITS = {"s": 1.0, "ms": 1e-3, "µs": 1e-6}
+# The app gives a stage 0.7 s to go (test_stage measures it); the rest is tmux's polling and
+# the app's own loop on a machine loaded by the rest of the suite.
+QUIT_S = 2.5
 
 
 def seconds_after(label: str, shown: str) -> float:
@@ -65,7 +68,7 @@ def test_a_runaway_loop_never_freezes_the_app_and_q_quits_at_once(tmp_path: Path
         later = term.wait_until(lambda shown: seconds_after("loop held", shown) >= held + 0.5,
                                 "the block growing", timeout=5)
         assert re.search(r"by main at runaway\.py:1[01]", later), "the line it is stuck on"
-        quit_within(term, 1.5)  # the app gives the stage 0.7 s; the rest is tmux and a loaded machine
+        quit_within(term, QUIT_S)
     pid = int(pid_file.read_text())
     time.sleep(0.2)
     assert not Path(f"/proc/{pid}").exists() or "zombie" in Path(f"/proc/{pid}/status").read_text(), "no orphan left"
@@ -81,7 +84,7 @@ def test_input_gets_an_answer_not_the_keyboard(tmp_path: Path) -> None:
         term.wait_for("Runs an asyncio program", timeout=5)
         term.keys("Escape")
         term.wait_until(lambda shown: "Runs an asyncio program" not in shown, "the help closing", timeout=5)
-        quit_within(term, 1.5)
+        quit_within(term, QUIT_S)
 
 
 def test_a_block_is_seen_growing_while_it_happens() -> None:
@@ -92,7 +95,7 @@ def test_a_block_is_seen_growing_while_it_happens() -> None:
                                 "the block growing", timeout=5)
         assert re.search(r"by blocking_download at blocking\.py:\d+", later)
         term.wait_for("✓ finished", timeout=20)
-        quit_within(term, 1.5)
+        quit_within(term, QUIT_S)
 
 
 def test_a_file_of_your_own_runs_as_itself_whatever_its_name(tmp_path: Path) -> None:
@@ -103,7 +106,7 @@ def test_a_file_of_your_own_runs_as_itself_whatever_its_name(tmp_path: Path) -> 
     with terminal(f"{TASKVIZ} run some/dir/basic.py", cwd=tmp_path, width=160, height=40) as term:
         shown = term.wait_for("my_fetch(", "✓ finished", timeout=15)
         assert "fetch_data(" not in shown and "Your program" in shown
-        quit_within(term, 1.5)
+        quit_within(term, QUIT_S)
 
 
 def test_pause_step_and_slow_down_workers() -> None:
@@ -129,4 +132,4 @@ def test_pause_step_and_slow_down_workers() -> None:
         assert 0.1 * real <= advanced <= 0.45 * real, f"{advanced:.2f} s of run time in {real:.2f} s real at 0.25x"
         term.keys(">", ">")
         term.wait_for("✓ finished", "Worker C: Finished", timeout=20)
-        quit_within(term, 1.5)
+        quit_within(term, QUIT_S)

@@ -75,3 +75,22 @@ def test_a_stage_that_dies_ends_the_run_with_its_status(tmp_path: Path) -> None:
         assert session.model is not None and [t.info.coro for t in session.model.tracks] == ["main"]
     finally:
         session.close()
+
+
+def test_stopping_a_runaway_program_takes_under_a_second(tmp_path: Path) -> None:
+    program = tmp_path / "runaway.py"
+    program.write_text('"""Runaway"""\nimport asyncio\n\nasync def main():\n    await asyncio.sleep(0.05)\n    while True:\n        pass\n')
+    session = Session()
+    session.start(find(str(program)))
+    assert session.link is not None
+    deadline = time.monotonic() + 10
+    while session.busy() is None and time.monotonic() < deadline:
+        session.tick()
+        time.sleep(0.02)
+    assert session.busy() is not None, "the loop is held"
+    pid = session.link.process.process.pid
+    started = time.monotonic()
+    session.close()
+    took = time.monotonic() - started
+    assert not alive(pid)
+    assert took < 1.5, f"stopping took {took:.2f} s (budget: 0.5 s polite, 0.2 s SIGTERM, then SIGKILL)"
