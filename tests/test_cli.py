@@ -192,6 +192,8 @@ def test_ctrl_c_still_prints_the_run_so_far(tmp_path: Path) -> None:
     process = subprocess.Popen(
         [sys.executable, "-m", "taskviz", "run", str(script), "--headless"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT, env={**os.environ, "NO_COLOR": "1"},
+        # a shell running this suite in the background ignores SIGINT, and children inherit that
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline and not process.stdout.readline().startswith("started"):  # type: ignore[union-attr]

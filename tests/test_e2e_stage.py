@@ -37,9 +37,9 @@ async def main():
 
 
 _UNITS = {"s": 1.0, "ms": 1e-3, "µs": 1e-6}
-# The app gives a stage 0.7 s to go (test_stage measures it); the rest is tmux's polling and
-# the app's own loop on a machine loaded by the rest of the suite.
-QUIT_S = 2.5
+# The app gives a stage at most 0.7 s to go (test_stage measures it); the rest is tmux's
+# polling and the app's own exit, on a machine loaded by two whole suites at once.
+QUIT_S = 5.0
 
 
 def seconds_after(label: str, shown: str) -> float:

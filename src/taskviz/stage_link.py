@@ -69,10 +69,14 @@ class StageProcess:
         except (ProcessLookupError, PermissionError):
             pass
 
-    def stop(self) -> None:
-        """Polite, then firm: returns once the process and its group are gone (about 1 s at most)."""
+    def stop(self, polite: bool = True) -> None:
+        """Polite, then firm: returns once the process and its group are gone (under a second).
+
+        ``polite=False`` skips the wait for cancelled tasks: a loop held by a runaway step
+        cannot run them anyway.
+        """
         self.close_control()
-        for wait, sig in ((POLITE_S, signal.SIGTERM), (TERM_S, signal.SIGKILL)):
+        for wait, sig in ((POLITE_S if polite else 0.0, signal.SIGTERM), (TERM_S, signal.SIGKILL)):
             try:
                 self.process.wait(wait)
                 break
@@ -248,7 +252,8 @@ class StageLink:
         """Stop the run without waiting: polite cancel, then signals (on a thread of its own)."""
         if self._stopper is None:
             self.process.send(commands.encode(commands.STOP))
-            self._stopper = threading.Thread(target=self.process.stop, name="taskviz-stop", daemon=True)
+            polite = self.busy is None  # a held loop cannot run the cancelled tasks' finally blocks
+            self._stopper = threading.Thread(target=self.process.stop, args=(polite,), name="taskviz-stop", daemon=True)
             self._stopper.start()
 
     def wait_stopped(self, timeout: float = 2.0) -> None:
