@@ -110,8 +110,9 @@ def test_a_file_of_your_own_runs_as_itself_whatever_its_name(tmp_path: Path) -> 
 
 
 def test_pause_step_and_slow_down_workers() -> None:
-    with terminal(f"{TASKVIZ} run workers", width=160, height=40) as term:
-        term.wait_for("● running", "worker('C', 3)", timeout=15)
+    # at 0.25x from the start: B's wake-up at 1 s is 4 s away, however loaded the machine
+    with terminal(f"{TASKVIZ} run workers --speed 0.25", width=160, height=40) as term:
+        term.wait_for("● running", "worker('C', 3)", "0.25x", timeout=15)
         term.keys("Space")
         paused = term.wait_for("PAUSED", timeout=5)
         at = seconds_after("PAUSED +at", paused)
@@ -122,7 +123,7 @@ def test_pause_step_and_slow_down_workers() -> None:
         stepped = term.wait_until(lambda shown: "Worker B: Finished" in shown and "PAUSED" in shown
                                   and seconds_after("PAUSED +at", shown) >= 0.99, "B's one step, at 1 s", timeout=5)
         assert "Worker A: Finished" not in stepped and seconds_after("PAUSED +at", stepped) < 1.1
-        term.keys("Space", "<", "<")
+        term.keys("Space")
         slow = term.wait_for("0.25x", "● running", timeout=5)
         start, began = seconds_after("running", slow), time.monotonic()
         time.sleep(1.0)

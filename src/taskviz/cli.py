@@ -60,6 +60,8 @@ def _parser() -> argparse.ArgumentParser:
                      help="also write the machine-readable summary ('-' for stdout)")
     run.add_argument("--virtual-time", action="store_true",
                      help="run on a virtual clock: waits take no real time, timings are identical every run")
+    run.add_argument("--speed", type=float, choices=SPEEDS, default=1.0, metavar="X",
+                     help="start the run slowed down: 0.5, 0.25 or 0.1 (< and > change it in the app)")
     run.add_argument("--rows", type=_count(1, "--rows"), default=40, help="most task rows in the text timeline (default 40)")
     run.add_argument("--width", type=_count(MIN_WIDTH, "--width"), default=None,
                      help=f"width of the text timeline, at least {MIN_WIDTH} (default: terminal)")
@@ -67,6 +69,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 MIN_WIDTH = 40  # a label column and a readable chart
+SPEEDS = (0.1, 0.25, 0.5, 1.0)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -75,9 +78,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "list":
             return _list()
         if args.command == "run" and args.headless:
+            if args.speed != 1.0:
+                raise ScenarioError("--speed slows a run in the app; a headless run goes at full speed")
             return _run_headless(args)
         scenario = find(args.scenario) if args.command == "run" else None
-        return _open_app(scenario, getattr(args, "virtual_time", False), getattr(args, "json", None))
+        return _open_app(scenario, getattr(args, "virtual_time", False), getattr(args, "json", None),
+                         getattr(args, "speed", 1.0))
     except ScenarioError as exc:
         print(f"taskviz: {exc}", file=sys.stderr)
         return 2
@@ -146,7 +152,7 @@ def _run_headless(args: argparse.Namespace) -> int:
     return 1 if finished.failed else 0
 
 
-def _open_app(scenario: Scenario | None, virtual_time: bool, json_path: str | None) -> int:
+def _open_app(scenario: Scenario | None, virtual_time: bool, json_path: str | None, speed: float = 1.0) -> int:
     """The app; with ``--virtual-time`` it replays a deterministic virtual-clock recording.
 
     ``--json FILE`` writes the run's summary (the same JSON as headless) when the run ends,
@@ -163,6 +169,6 @@ def _open_app(scenario: Scenario | None, virtual_time: bool, json_path: str | No
             finished = run_headless(start, virtual_time=True)
         app = TaskvizApp(start, recording=finished, prints=printed.getvalue(), json_path=json_path)
     else:
-        app = TaskvizApp(start, autorun=scenario is not None, json_path=json_path)
+        app = TaskvizApp(start, autorun=scenario is not None, json_path=json_path, speed=speed)
     app.run()
     return 0

@@ -30,13 +30,13 @@ class TaskvizApp(App[None]):
 
     def __init__(self, scenario: str | Scenario = DEFAULT_SCENARIO, *, autorun: bool = False,
                  recording: Finished | None = None, until: int | None = None, prints: str = "",
-                 json_path: str | None = None) -> None:
+                 json_path: str | None = None, speed: float = 1.0) -> None:
         """``scenario``: a name, a path or a Scenario; a file of the user's own heads the list.
 
         ``recording``: show a finished run instead of running one (replayed, or frozen at row ``until``).
         """
         super().__init__()
-        self.session = Session()
+        self.session = Session(speed)
         self.scenarios = all_scenarios()
         start = find(scenario) if isinstance(scenario, str) else scenario
         if start.path not in {s.path for s in self.scenarios}:

@@ -34,7 +34,9 @@ class _Replay:
 
 
 class Session:
-    def __init__(self) -> None:
+    def __init__(self, speed: float = 1.0) -> None:
+        """``speed``: how fast each run starts (a presenter's ``--speed 0.25``)."""
+        self.start_speed = speed
         self.scenario: Scenario | None = None
         self.link: StageLink | None = None
         self.model: TimelineModel | None = None
@@ -57,11 +59,11 @@ class Session:
         """Run ``scenario`` on a fresh stage; the previous run is stopped."""
         self.stop()
         self.scenario, self._error, self._replay, self._outputs_seen = scenario, None, None, 0
-        self.link = StageLink(self._pool.take(), str(scenario.path), scenario.name)
+        self.link = StageLink(self._pool.take(), str(scenario.path), scenario.name, self.start_speed)
         self.model = TimelineModel(self.link.record, 0)
         self._origin_known = False
         self._want_paused: bool | None = None
-        self._want_speed: float | None = None
+        self._want_speed: float | None = None if self.start_speed == 1.0 else self.start_speed
         self._pool.warm()
 
     def show_recorded(self, scenario: Scenario | None, finished: Finished, until: int | None = None) -> None:

@@ -72,6 +72,9 @@ class Stage:
         control.start()
         capture.start()
         broadcast.start()
+        speed = float(request.get("speed", 1.0))
+        if speed != 1.0:
+            self.time.set_speed(speed)
         if "input(" in scenario.source:
             self.writer.output(self.clock.now_ns(), "note", "this program calls input(): here its standard input is "
                                "empty, so input() gets end-of-file (EOFError), not your keyboard")

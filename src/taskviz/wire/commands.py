@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-RUN = "run"  # path, name, virtual_time: start the program
+RUN = "run"  # path, name, speed: start the program (at that speed)
 CANCEL = "cancel"  # task: cancel that task, as task.cancel() would
 WHERE = "where"  # task, id: the line that task is suspended on now, and what it awaits
 PAUSE = "pause"  # the stage's clock stops and no task step runs
