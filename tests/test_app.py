@@ -291,12 +291,12 @@ async def test_a_scenario_calling_sys_exit_does_not_stop_the_app(tmp_path: Path)
 async def test_a_recording_replays_in_real_time() -> None:
     app, finished = recorded("cancel", until=None)
     async with app.run_test(size=(120, 30)) as pilot:
-        await pilot.pause(0.3)
         session = app.session
-        assert session.live and not session.finished
-        assert 0 < session.model.consumed < len(finished.record)
-        await wait_until(pilot, lambda: session.finished, timeout=4)
+        await wait_until(pilot, lambda: session.model is not None and session.model.consumed > 0)
+        assert session.model.consumed < len(finished.record), "a 1.5 s replay: not at its end at once"
+        await wait_until(pilot, lambda: session.finished, timeout=8)
         assert session.model.consumed == len(finished.record)
+        await pilot.pause(0.1)
         assert "✓ finished in 1.50 s" in text_of(app.main.query_one(SummaryBar))
 
 
