@@ -242,15 +242,17 @@ async def test_a_failing_scenario_is_shown_not_crashing(tmp_path: Path) -> None:
         assert app.is_running
 
 
-async def test_running_again_starts_a_fresh_record(quick: Path) -> None:
-    app = TaskvizApp(str(quick), autorun=True)
+async def test_running_again_starts_a_fresh_record(quick: Path, tmp_path: Path) -> None:
+    stuck = tmp_path / "stuck.py"
+    stuck.write_text(STUCK.replace("await asyncio.sleep(0.1)", "await asyncio.sleep(3600)"))
+    app = TaskvizApp(str(stuck), autorun=True)
     async with app.run_test(size=(160, 40)) as pilot:
-        await wait_until(pilot, lambda: app.session.model is not None and len(app.session.model.tracks) == 3)
+        await wait_until(pilot, lambda: app.session.model is not None and len(app.session.model.tracks) == 2)
         first = app.session.link
         app.run_scenario(find(str(quick)))
         second = app.session.link
         assert second is not first and second.record is not first.record
-        await wait_until(pilot, lambda: app.session.finished and (first.pump() or first.ended))
+        await wait_until(pilot, lambda: app.session.finished and (first.pump() or first.ended), timeout=15)
         assert first.record.tasks[0].outcome is Outcome.CANCELLED
         assert second.record.tasks[0].outcome is Outcome.OK
         assert first.process.process.poll() is not None
