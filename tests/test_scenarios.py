@@ -130,7 +130,7 @@ def test_blocking_leaves_the_others_ready_but_not_running() -> None:
     assert len(threads) == 1 and s(threads[0].running_ns) == pytest.approx(block, abs=0.03)
     for ticker in tickers[2:]:
         ready = [b - a for a, b, state, _ in labelled_intervals(finished, ticker.info.id) if state is State.READY]
-        assert max(ready) < 0.02
+        assert max(ready) < 0.1, "on time: nowhere near the 0.25 s the blocked half waits"
 
 
 def test_threads_vs_asyncio() -> None:
