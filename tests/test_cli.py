@@ -205,3 +205,63 @@ def test_ctrl_c_still_prints_the_run_so_far(tmp_path: Path) -> None:
     assert process.returncode == 130
     assert "interrupted: this is the run up to ctrl+c" in out
     assert "3 cancelled" in out and "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("run", "basic", "--rows", "-1"), "taskviz: argument --rows: --rows must be at least 1, not -1"),
+        (("run", "basic", "--rows", "abc"), "taskviz: argument --rows: --rows must be a whole number, not 'abc'"),
+        (("run", "basic", "--width", "5"), "taskviz: argument --width: --width must be at least 40, not 5"),
+        (("run", "basic", "--headless", "--json", ""), "taskviz: argument --json: --json needs a file name"),
+        (("run", "basic", "--json", ""), "taskviz: argument --json: --json needs a file name"),
+        (("frobnicate",), "taskviz: argument COMMAND: invalid choice: 'frobnicate'"),
+        (("run", "scenarios", "--headless"), "taskviz: scenarios is a directory: give a .py file"),
+    ],
+)
+def test_bad_command_lines_are_one_line_and_exit_2(args: tuple[str, ...], message: str) -> None:
+    result = taskviz(*args)
+    assert result.returncode == 2 and result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(message), result.stderr
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "is empty: nothing to run"),
+        (b"x = 1\n", "uses no asyncio: there are no tasks for taskviz to show"),
+        (b'"""x"""\nimport asyncio\n\xff\xfe\n', "not UTF-8 at byte 23, and no coding declaration says what it is"),
+        (b"import asyncio\nasync def main(:\n    pass\n", "mine.py:2:16: syntax error: invalid syntax: async def main(▸:"),
+    ],
+)
+def test_files_that_cannot_run_say_why_in_one_line(tmp_path: Path, content: bytes, message: str) -> None:
+    script = tmp_path / "mine.py"
+    script.write_bytes(content)
+    result = taskviz("run", str(script), "--headless")
+    assert result.returncode == 2 and result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0], result.stderr
+
+
+def test_a_coding_declaration_is_honoured(tmp_path: Path) -> None:
+    script = tmp_path / "latin.py"
+    script.write_bytes(b'# -*- coding: latin-1 -*-\n"""Caf\xe9"""\nimport asyncio\n\nasync def main():\n    return "caf\xe9"\n')
+    result = taskviz("run", str(script), "--headless", "--json", "-")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["tasks"][0]["result"] == "'café'"
+
+
+def test_one_broken_scenario_does_not_break_the_list(tmp_path: Path) -> None:
+    import shutil
+
+    package = tmp_path / "copy"
+    shutil.copytree(ROOT / "scenarios", package / "scenarios")
+    (package / "scenarios" / "zz_broken.py").write_text("def main(:\n")
+    code = ("import sys, taskviz.catalog as c; from pathlib import Path; "
+            f"c.scenario_dirs = lambda: [Path({str(package / 'scenarios')!r})]; "
+            "from taskviz.cli import main; sys.exit(main(['list']))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    assert "basic" in result.stdout
+    assert re.search(r"zz_broken +✗ cannot be run: .*syntax error", result.stdout), result.stdout
