@@ -8,7 +8,6 @@ and free threading; neither is relied on or bet against.
 
 from __future__ import annotations
 
-import asyncio
 import sys
 
 # gh-97696 (3.12): eager tasks. ``asyncio.eager_task_factory`` and ``Task(..., eager_start=True)``
@@ -23,5 +22,3 @@ WAIT_FOR_MAKES_A_TASK = sys.version_info < (3, 12)
 # gh-97696 (3.12): ``gather`` counts children that are already done at once, so gathering
 # finished tasks completes without suspending the caller.
 GATHER_OF_DONE_TASKS_SUSPENDS = sys.version_info < (3, 12)
-
-EAGER_TASK_FACTORY = getattr(asyncio, "eager_task_factory", None)

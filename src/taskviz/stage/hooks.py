@@ -47,7 +47,6 @@ class _LoopHooks:
 
     def attach(self, run: Run) -> None:
         if not self.runs:
-            install_task_class(_wrap_for_current_run, _task_built)
             self._factory_before = self.loop.get_task_factory()
             run._loop_vars["create_task"] = self._traced_create_task
             if not isinstance(getattr(self.loop, "_default_executor", None), TracingExecutor):
@@ -129,3 +128,8 @@ def current_traced_task(run: Run) -> int | None:
     if type(coro) is TracedCoroutine and coro._run is run:
         return coro._tid
     return None
+
+
+# At import, before any program is loaded: a class a program derives from ``asyncio.Task``
+# at its own import time then derives from the traced stand-in too.
+install_task_class(_wrap_for_current_run, _task_built)
