@@ -238,7 +238,7 @@ async def test_a_failing_scenario_is_shown_not_crashing(tmp_path: Path) -> None:
         await wait_until(pilot, lambda: app.session.finished)
         await pilot.pause(0.1)
         summary = text_of(app.main.query_one(SummaryBar))
-        assert "bad_import.py failed to import: ModuleNotFoundError" in summary
+        assert "the program raised ModuleNotFoundError: No module named 'not_a_module'" in summary
         assert app.is_running
 
 

@@ -28,7 +28,7 @@ def test_taskviz_runs_basic_in_a_terminal_and_quits_cleanly() -> None:
 
 
 @pytest.mark.parametrize(("name", "lesson"), [
-    ("http", r"of waiting finished in [12]\.\d s"),
+    ("http_client", r"of waiting finished in [12]\.\d s"),
     ("server", r"✓ finished in 1\.\d+ s"),
     ("blocking", r"✓ finished in [67]\.\d+ s"),
 ])

@@ -21,8 +21,8 @@ from taskviz.runner import Finished, run_main
 from taskviz.model.timeline import NS, State, Track
 
 ROOT = Path(__file__).resolve().parent.parent
-TUTORIAL = ["basic", "workers", "sequential", "http", "blocking", "threads_vs_asyncio", "fire_and_forget"]
-PATTERNS = ["gather_errors", "cancel", "timeout", "semaphore", "queue", "taskgroup", "as_completed", "websocket", "server"]
+TUTORIAL = ["basic", "workers", "sequential", "http_client", "blocking", "threads_vs_asyncio", "fire_and_forget"]
+PATTERNS = ["gather_errors", "cancel", "timeout", "semaphore", "job_queue", "taskgroup", "as_completed", "websocket", "server"]
 
 
 def run(name: str, *, virtual_time: bool = True, **constants: Any) -> Finished:
@@ -97,7 +97,7 @@ def test_sequential_takes_the_sum() -> None:
 
 
 def test_http_five_pages_take_the_longest_not_the_sum() -> None:
-    finished = run("http")
+    finished = run("http_client")
     fetches = tracks(finished, "fetch_url")
     assert len(fetches) == 5
     assert s(finished.run.wall_ns) == pytest.approx(2.0, abs=0.1)
@@ -221,7 +221,7 @@ def test_semaphore_never_more_than_three_in_flight() -> None:
 
 
 def test_queue_producers_and_consumers() -> None:
-    finished = run("queue")
+    finished = run("job_queue")
     consumers, producers = tracks(finished, "consumer"), tracks(finished, "producer")
     labels = lambda t: {label for _, _, st, label in labelled_intervals(finished, t.info.id) if st is State.AWAITING}  # noqa: E731
     assert all("Queue.get" in labels(t) for t in consumers)

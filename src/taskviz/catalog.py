@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import importlib.util
 import itertools
+import os
 import sys
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
@@ -67,7 +68,7 @@ def all_scenarios() -> list[Scenario]:
 
 
 _TAG_ORDER = ("basics", "http", "pitfalls", "patterns", "other", "broken")
-_TUTORIAL_ORDER = {name: n for n, name in enumerate(("basic", "workers", "sequential", "threads_vs_asyncio", "http", "blocking"))}
+_TUTORIAL_ORDER = {name: n for n, name in enumerate(("basic", "workers", "sequential", "threads_vs_asyncio", "http_client", "blocking"))}
 
 
 def _tag_order(tags: tuple[str, ...]) -> int:
@@ -90,6 +91,32 @@ def find(name_or_path: str) -> Scenario:
             return scenario
     names = ", ".join(s.name for s in all_scenarios())
     raise ScenarioError(f"unknown scenario {name_or_path!r} (known: {names})")
+
+
+def find_module(name: str) -> Scenario:
+    """A module to run as ``python -m NAME`` would, found from the current directory as python finds it."""
+    sys.path.insert(0, os.getcwd())
+    try:
+        spec = importlib.util.find_spec(name)
+    except (ImportError, ValueError) as exc:
+        raise ScenarioError(f"cannot run -m {name}: {exc}") from None
+    finally:
+        sys.path.pop(0)
+    if spec is None:
+        raise ScenarioError(f"no module named {name!r} (looked from {os.getcwd()})")
+    if spec.submodule_search_locations is not None:  # a package runs its __main__
+        main = next((Path(folder) / "__main__.py" for folder in spec.submodule_search_locations
+                     if (Path(folder) / "__main__.py").is_file()), None)
+        if main is None:
+            raise ScenarioError(f"{name} is a package without a __main__.py: it cannot be run with -m")
+        path = main
+    elif spec.origin and spec.origin.endswith(".py"):
+        path = Path(spec.origin)
+    else:
+        raise ScenarioError(f"{name} is not a Python source module: taskviz can only run .py files")
+    scenario = read(path.resolve())
+    return Scenario(name, scenario.path, scenario.title if scenario.title != path.stem else name, scenario.summary,
+                    scenario.description, scenario.tags)
 
 
 def read(path: Path) -> Scenario:

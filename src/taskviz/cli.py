@@ -9,12 +9,16 @@ import json
 import os
 import shutil
 import sys
-from collections.abc import Callable, Sequence
-from typing import NoReturn
+import signal
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import Any, NoReturn, TextIO
 
 from . import __version__
-from .catalog import DEFAULT_SCENARIO, Scenario, ScenarioError, all_scenarios, find
-from .runner import run_headless
+from .catalog import DEFAULT_SCENARIO, Scenario, ScenarioError, all_scenarios, find, find_module
+from .runner import Finished, run_headless, run_program
+from .stage.program import Program
 from .model.summary import run_summary
 from .text import visible
 from .textchart import render
@@ -40,6 +44,17 @@ def _count(low: int, what: str) -> Callable[[str], int]:
     return parse
 
 
+def _duration(text: str) -> float:
+    number = text.strip().removesuffix("s")
+    try:
+        value = float(number)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--until takes seconds, like 60 or 2.5s, not {text!r}") from None
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"--until must be more than 0 seconds, not {text!r}")
+    return value
+
+
 def _output_path(text: str) -> str:
     if not text.strip():
         raise argparse.ArgumentTypeError("--json needs a file name, or - for stdout")
@@ -53,13 +68,19 @@ def _parser() -> argparse.ArgumentParser:
 
     commands.add_parser("list", help="every scenario: name, title, one line")
 
-    run = commands.add_parser("run", help="run a scenario (in the app, or --headless)")
-    run.add_argument("scenario", nargs="?", default=DEFAULT_SCENARIO, help="a scenario name or a path to a .py file")
+    run = commands.add_parser("run", help="run a scenario or your program (in the app, or --headless)",
+                              usage="taskviz run [SCENARIO | FILE.py | -m MODULE] [options] [-- ARGS...]",
+                              epilog="ARGS after -- are the program's own sys.argv[1:], as with python FILE ARGS.")
+    run.add_argument("scenario", nargs="?", default=None, help="a scenario name or a path to a .py file")
+    run.add_argument("-m", dest="module", metavar="MODULE", help="run a module as python -m MODULE does")
     run.add_argument("--headless", action="store_true", help="no app: print a text timeline and a summary")
     run.add_argument("--json", metavar="FILE", type=_output_path,
                      help="also write the machine-readable summary ('-' for stdout)")
     run.add_argument("--virtual-time", action="store_true",
                      help="run on a virtual clock: waits take no real time, timings are identical every run")
+    run.add_argument("--until", type=_duration, default=None, metavar="SECONDS",
+                     help=f"with --virtual-time: stop a program still running at this loop time "
+                          f"(default {DEFAULT_UNTIL_S:g} s)")
     run.add_argument("--speed", type=float, choices=SPEEDS, default=1.0, metavar="X",
                      help="start the run slowed down: 0.5, 0.25 or 0.1 (< and > change it in the app)")
     run.add_argument("--rows", type=_count(1, "--rows"), default=40, help="most task rows in the text timeline (default 40)")
@@ -69,19 +90,26 @@ def _parser() -> argparse.ArgumentParser:
 
 
 MIN_WIDTH = 40  # a label column and a readable chart
+DEFAULT_UNTIL_S = 60.0  # virtual time runs waits at once: a program that never ends must still stop
 SPEEDS = (0.1, 0.25, 0.5, 1.0)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    program_args: list[str] = []
+    if "--" in argv:  # everything after it is the program's, unread by taskviz
+        cut = argv.index("--")
+        argv, program_args = argv[:cut], argv[cut + 1:]
     args = _parser().parse_args(argv)
+    args.program_args = tuple(program_args)
     try:
+        if args.command == "run":
+            _check_run(args)
         if args.command == "list":
             return _list()
         if args.command == "run" and args.headless:
-            if args.speed != 1.0:
-                raise ScenarioError("--speed slows a run in the app; a headless run goes at full speed")
             return _run_headless(args)
-        scenario = find(args.scenario) if args.command == "run" else None
+        scenario = _target(args) if args.command == "run" else None
         return _open_app(scenario, getattr(args, "virtual_time", False), getattr(args, "json", None),
                          getattr(args, "speed", 1.0))
     except ScenarioError as exc:
@@ -110,46 +138,131 @@ def _one_line(text: str, limit: int = 100) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def _check_run(args: argparse.Namespace) -> None:
+    """Options that cannot go together: one line, exit 2, before anything runs."""
+    if args.module is not None and args.scenario is not None:
+        raise _Usage(f"give a scenario, a file or -m {args.module}, not both")
+    if args.until is not None and not args.virtual_time:
+        raise _Usage("--until limits a --virtual-time run; a real-time run ends with the program (or ctrl+c)")
+    if args.headless and args.speed != 1.0:
+        raise ScenarioError("--speed slows a run in the app; a headless run goes at full speed")
+    if args.json not in (None, "-"):
+        args.json = _writable(args.json)
+
+
+class _Usage(ScenarioError):
+    """A command line that cannot work."""
+
+
+def _writable(path: str) -> str:
+    """The --json path made absolute now, before the program can change directory; its folder must exist."""
+    full = Path(path).expanduser().absolute()
+    if full.is_dir():
+        raise _Usage(f"--json {path} is a directory: give a file name")
+    if not full.parent.is_dir():
+        raise _Usage(f"cannot write --json {path}: no folder {full.parent}")
+    if not os.access(full.parent, os.W_OK) or (full.exists() and not os.access(full, os.W_OK)):
+        raise _Usage(f"cannot write --json {path}: permission denied")
+    return str(full)
+
+
+def _target(args: argparse.Namespace) -> Scenario:
+    if args.module is not None:
+        return find_module(args.module)
+    return find(args.scenario or DEFAULT_SCENARIO)
+
+
 def _run_headless(args: argparse.Namespace) -> int:
-    scenario = find(args.scenario)
+    scenario = _target(args)
+    if args.module is not None:
+        program = Program(module=args.module, args=args.program_args)
+    else:  # a file as typed (sys.argv[0] is what python would see), or a scenario by name
+        typed = Path(args.scenario) if args.scenario and Path(args.scenario).is_file() else scenario.path
+        program = Program(path=typed, args=args.program_args)
     to_stdout = args.json == "-"
-    # With the JSON on stdout, what the scenario prints goes to stderr so stdout stays parseable.
-    with contextlib.redirect_stdout(sys.stderr) if to_stdout else contextlib.nullcontext():
-        finished = run_headless(scenario, virtual_time=args.virtual_time)
+    until = (args.until or DEFAULT_UNTIL_S) if args.virtual_time else None
+    # With the JSON on stdout, all the program writes (even os.write(1) and its children) goes to stderr.
+    with _stdout_to_stderr() if to_stdout else contextlib.nullcontext():
+        finished = run_program(program, scenario=scenario, virtual_time=args.virtual_time, until_s=until)
     out = sys.stderr if to_stdout else sys.stdout
-    if not to_stdout or args.headless:
-        width = args.width or (shutil.get_terminal_size((100, 24)).columns if out.isatty() else 100)
-        color = out.isatty() and "NO_COLOR" not in os.environ
-        print(
-            render(
-                finished.model,
-                title=f"{scenario.name} — {scenario.title}",
-                wall_ns=finished.run.wall_ns,
-                gain=finished.gain,
-                width=width,
-                max_rows=args.rows,
-                color=color,
-            ),
-            file=out,
-        )
-        root = finished.record.tasks[0] if finished.record.tasks else None
-        if finished.interrupted:
-            print("interrupted: this is the run up to ctrl+c, its tasks cancelled there", file=out)
-        elif root is not None and root.exception:
-            print(f"main() ended with {visible(root.exception)}", file=out)
+    _print_timeline(finished, scenario, args, out)
+    code = finished.exit_code if finished.exit_code is not None else int(finished.failed)
     if args.json:
-        data = json.dumps(run_summary(scenario.name, finished.model, finished.run.wall_ns), indent=2)
-        if to_stdout:
-            print(data)
-        else:
-            try:
-                with open(args.json, "w", encoding="utf-8") as fh:
-                    fh.write(data + "\n")
-            except OSError as exc:
-                raise ScenarioError(f"cannot write {args.json}: {exc.strerror}") from None
+        summary = run_summary(scenario.name, finished.model, finished.run.wall_ns)
+        summary["exit"] = code
+        if not _write_json(summary, args.json, scenario.name):
+            code = code or 1
+    out.flush()
     if finished.interrupted:
-        return 130
-    return 1 if finished.failed else 0
+        _die_of_sigint()
+    return code
+
+
+def _print_timeline(finished: Finished, scenario: Scenario, args: argparse.Namespace, out: TextIO) -> None:
+    width = args.width or (shutil.get_terminal_size((100, 24)).columns if out.isatty() else 100)
+    color = out.isatty() and "NO_COLOR" not in os.environ
+    print(
+        render(
+            finished.model,
+            title=f"{scenario.name} — {scenario.title}",
+            wall_ns=finished.run.wall_ns,
+            gain=finished.gain,
+            width=width,
+            max_rows=args.rows,
+            color=color,
+        ),
+        file=out,
+    )
+    root = finished.record.tasks[0] if finished.record.tasks else None
+    if finished.interrupted:
+        print("interrupted: this is the run up to ctrl+c, its tasks cancelled there", file=out)
+    elif root is not None and root.exception:
+        print(f"main() ended with {visible(root.exception)}", file=out)
+    for note in finished.notes:
+        print(f"note: {visible(note)}", file=out)
+    if finished.exit_code and not finished.interrupted:
+        print(f"exit status {finished.exit_code}", file=out)
+
+
+@contextlib.contextmanager
+def _stdout_to_stderr() -> Iterator[None]:
+    """Point file descriptor 1 at stderr, so nothing the program or its children write lands in stdout."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    os.dup2(2, 1)
+    try:
+        yield
+    finally:
+        sys.stdout.flush()
+        os.dup2(saved, 1)
+        os.close(saved)
+
+
+def _write_json(summary: dict[str, Any], path: str, name: str) -> bool:
+    """Write the summary; if that fails, keep it in a temporary file and say where, in one line."""
+    data = json.dumps(summary, indent=2) + "\n"
+    if path == "-":
+        sys.stdout.write(data)
+        return True
+    try:
+        with open(path, "w", encoding="utf-8") as fh:
+            fh.write(data)
+        return True
+    except OSError as exc:
+        fd, kept = tempfile.mkstemp(prefix=f"taskviz-{name}-", suffix=".json")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(data)
+        print(f"taskviz: cannot write {path}: {exc.strerror}; the summary is kept in {kept}", file=sys.stderr)
+        return False
+
+
+def _die_of_sigint() -> NoReturn:
+    """End as ``python`` does after ctrl+c: killed by SIGINT (a shell shows status 130)."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    os.kill(os.getpid(), signal.SIGINT)
+    os._exit(130)
 
 
 def _open_app(scenario: Scenario | None, virtual_time: bool, json_path: str | None, speed: float = 1.0) -> int:

@@ -1,4 +1,9 @@
-"""Running a scenario headless: a fresh loop, the tracer on it, and the record it leaves."""
+"""Running a program headless, in this process: traced as it runs, and the record it leaves.
+
+:func:`run_program` runs a file (or module) as ``python`` would, every loop it makes
+traced; :func:`run_main` traces one ``main()`` coroutine function on a fresh loop (the
+tests' and benches' way in: no file needed).
+"""
 
 from __future__ import annotations
 
@@ -14,7 +19,19 @@ from .catalog import Scenario, ScenarioError, load_main
 from .wire.record import EventRecord, Outcome
 from .model.summary import Gain, gain
 from .model.timeline import TimelineModel
+from .stage.loops import LoopWatch
+from .stage.program import INTERRUPTED, Program, run_as_main
 from .stage.tracing import Run
+
+
+@dataclass
+class Span:
+    """A whole program's runs (one per loop it made) as one: what a finished run is asked."""
+
+    record: EventRecord
+    started_ns: int
+    wall_ns: int
+    running: bool = False
 
 
 @dataclass
@@ -22,9 +39,11 @@ class Finished:
     """A completed run, with the model built from its record."""
 
     scenario: Scenario | None
-    run: Run
+    run: Run | Span
     model: TimelineModel
     interrupted: bool = False
+    exit_code: int | None = None  # a program's own exit status; None for a traced main()
+    notes: tuple[str, ...] = ()  # what taskviz could not show, one line each
 
     @property
     def record(self) -> EventRecord:
@@ -32,12 +51,62 @@ class Finished:
 
     @property
     def failed(self) -> bool:
+        if self.exit_code is not None:
+            return self.exit_code != 0
         root = self.record.tasks[0] if self.record.tasks else None
         return self.interrupted or root is None or root.outcome is not Outcome.OK
 
     @property
     def gain(self) -> Gain:
         return gain(self.model, self.run.wall_ns)
+
+
+def run_program(program: Program, *, scenario: Scenario | None = None, virtual_time: bool = False,
+                until_s: float | None = None) -> Finished:
+    """Run ``program`` as ``python`` would, here, and build the timeline of every loop it made.
+
+    With ``virtual_time`` its loops jump over idle waits (looptime); ``until_s`` then
+    stops a program that would never end: at that loop time its tasks are cancelled.
+    Whatever the program printed went where it would have; ctrl+c ends it as under
+    ``python`` and the run up to there is kept.
+    """
+    record = EventRecord()
+    stopped: list[Run] = []
+
+    def virtual_loop() -> asyncio.AbstractEventLoop:
+        return looptime.patch_event_loop(asyncio.DefaultEventLoopPolicy().new_event_loop(), start=0)
+
+    def on_run(run: Run) -> None:
+        if until_s is not None:
+            run.loop.call_at(until_s, _stop_at_limit, run, stopped)
+
+    watch = LoopWatch(record, make_loop=virtual_loop if virtual_time else None, on_run=on_run)
+    code = run_as_main(program, watch, quiet=lambda: bool(stopped)).code
+    notes = list(watch.notes)
+    if stopped:
+        notes.append(f"stopped at {until_s:g} s of virtual time (--until): the program was still running")
+        code = UNTIL_EXIT
+    runs = watch.runs
+    if runs:
+        first, last = runs[0], runs[-1]
+        end = last.root_done_ns if last.root_done_ns is not None else last.finished_ns or last.clock()
+        span = Span(record, first.started_ns, end - first.started_ns)
+    else:
+        span = Span(record, 0, 0)
+        notes.append("the program made no event loop: there are no tasks to show")
+    model = TimelineModel(record, span.started_ns)
+    model.update()
+    return Finished(scenario, span, model, interrupted=code == INTERRUPTED, exit_code=code, notes=tuple(notes))
+
+
+UNTIL_EXIT = 124  # as ``timeout(1)``: stopped because time ran out
+
+
+def _stop_at_limit(run: Run, stopped: list[Run]) -> None:
+    """The virtual-time limit: cancel what the program still runs, as ctrl+c would cancel main."""
+    stopped.append(run)
+    for task in asyncio.all_tasks(run.loop):
+        task.cancel()
 
 
 def main_coroutine(main: Callable[[], Any]) -> Coroutine[Any, Any, Any]:
@@ -90,6 +159,7 @@ def _run_main(main: Callable[[], Any], virtual_time: bool, scenario: Scenario | 
         raise ScenarioError("the scenario did not start")
     run = holder[0]
     run.close()
+    run.describe_later()
     model = TimelineModel(run.record, run.started_ns)
     model.update()
     return Finished(scenario, run, model, interrupted)

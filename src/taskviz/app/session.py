@@ -257,6 +257,9 @@ class Session:
         root = record.tasks[0] if record is not None and record.tasks else None
         status = self.exit_status()
         exited = status and (root is None or root.outcome is not Outcome.FAILED or (root.exception or "").startswith("SystemExit"))
+        raised = self.link.end.get("raised") if self.link is not None and self._replay is None else None
+        if exited and raised and not (root is not None and root.outcome is Outcome.FAILED):
+            return f"the program raised {raised}"
         if exited:
             return f"the program exited with status {status}"
         if root is not None and root.outcome is Outcome.FAILED:

@@ -1,8 +1,9 @@
-"""The stage process: one program, run live on an event loop of its own, streamed to a viewer.
+"""The stage process: one program, run live as ``python`` would run it, streamed to a viewer.
 
 A viewer starts it ahead of time (``python -m taskviz.stage STREAM_FD CONTROL_FD``), so
 its imports are done before anyone asks for a run; it then waits for the RUN command.
-The program runs on a :class:`~taskviz.stage.clock.StageLoop` (pausable, slowable) in the
+The program runs as ``__main__`` (see ``program``), and every loop it makes through
+asyncio is a :class:`~taskviz.stage.clock.StageLoop` (pausable, slowable) in the
 process's main thread, where signal handlers and ``add_signal_handler`` work as under
 ``python``; standard input is empty, so ``input()`` gets EOF rather than the viewer's
 keyboard. Threads of the stage send the stream and obey commands. When the run is over
@@ -12,31 +13,31 @@ program left behind (an executor job sleeping for an hour must not hold it up).
 
 from __future__ import annotations
 
-import asyncio
+import atexit
 import os
 import sys
 import threading
 import time
-import traceback
 from pathlib import Path
 from typing import IO, Any
 
 from .. import __version__
-from ..catalog import Scenario, ScenarioError, load_main, read
-from ..runner import main_coroutine
+from ..catalog import Scenario, ScenarioError, read
 from ..wire import commands
 from ..wire.record import EventRecord
 from ..wire.stream import StreamWriter
 from .broadcast import Broadcast, OutputCapture
 from .clock import StageClock, StepGate, TimeControl, new_stage_loop
 from .control import Control
+from .loops import LoopWatch
+from .program import Ending, Program, interrupt, run_as_main
 from .tracing import Run
 
 GRACE_S = 1.0  # after the viewer has gone, how long the program gets to finish its cancellation
 
 
 class Stage:
-    """One run on this process's own loop, with everything the viewer needs to watch and steer it."""
+    """One program on this process, every loop it makes watched, and what the viewer needs to steer it."""
 
     def __init__(self, stream_fd: int, control: IO[bytes]) -> None:
         self._stream_fd = stream_fd
@@ -44,10 +45,14 @@ class Stage:
         self.record = EventRecord()
         self.writer = StreamWriter(self._write, self.record)
         self.clock = StageClock()
-        self.loop = new_stage_loop(self.clock)
-        self.gate = StepGate(self.clock, self.loop)
+        self.gate = StepGate(self.clock)
         self.time = TimeControl(self.clock, self.gate)
-        self.run: Run | None = None
+        self.runs: list[Run] = []
+
+    @property
+    def run(self) -> Run | None:
+        """The latest of the program's runs (one per event loop it made)."""
+        return self.runs[-1] if self.runs else None
 
     def _write(self, data: bytes) -> None:
         view = memoryview(data)
@@ -68,7 +73,7 @@ class Stage:
         self.writer.header(self._meta(scenario))
         capture = OutputCapture(self.writer, self._now_ns)
         broadcast = Broadcast(self.writer, self._status)
-        control = Control(self._control_source, self.writer, self.loop, self.time, lambda: self.run, self._viewer_gone)
+        control = Control(self._control_source, self.writer, self.time, lambda: self.run, self._viewer_gone)
         control.start()
         capture.start()
         broadcast.start()
@@ -78,74 +83,44 @@ class Stage:
         if "input(" in scenario.source:
             self.writer.output(self.clock.now_ns(), "note", "this program calls input(): here its standard input is "
                                "empty, so input() gets end-of-file (EOFError), not your keyboard")
-        asyncio.set_event_loop(self.loop)
-        code, error = 0, None
+        watch = LoopWatch(self.record, make_loop=lambda: new_stage_loop(self.clock), on_run=self._on_run)
+        program = Program(path=Path(request["path"]), args=tuple(request.get("args", ())))
+        ending = Ending(1)
         try:
-            code = self.loop.run_until_complete(self._drive(load_main(scenario)))
-        except ScenarioError as exc:
-            code, error = 2, str(exc)
-            print(f"taskviz: {exc}", file=sys.stderr)
-        except SystemExit as exc:
-            code = _exit_status(exc)
-        except KeyboardInterrupt:
-            code = 130
-        except BaseException:
-            traceback.print_exc()
-            code = 1
+            ending = run_as_main(program, watch)
+            _run_exit_functions()
         finally:
-            self._finish_tasks()
+            for note in watch.notes:
+                self.writer.output(self._now_ns(), "note", note)
+            sys.stdout.flush()
+            sys.stderr.flush()
             capture.stop()
             broadcast.stop()
-            self.writer.end(self._end(code, error))
-        return code
+            self.writer.end(self._end(ending))
+        return ending.code
 
-    async def _drive(self, main: Any) -> int:
-        run = Run.start(main_coroutine(main), record=self.record)
+    def _on_run(self, run: Run) -> None:
+        """A loop the program made is being traced: steps pass the gate, the viewer steers it."""
         run.gate = self.gate
-        self.run = run
-        await run.wait()
-        root = run.root
-        assert root is not None
-        if root.cancelled():
-            return 1
-        exc = root.exception()
-        if exc is not None:
-            print(program_traceback(exc), end="", file=sys.stderr)
-            return 1
-        return 0
-
-    def _finish_tasks(self) -> None:
-        """As ``asyncio.run`` does on the way out: cancel what is left and let it finish."""
-        run = self.run
-        if run is None:
-            return
-        if run.running and not self.loop.is_closed():
-            run.cancel()
-            try:
-                self.loop.run_until_complete(asyncio.wait_for(run.wait(), GRACE_S))
-            except BaseException:
-                pass
-        run.close()
+        self.gate.follow(run.loop)
+        self.runs.append(run)
 
     def _viewer_gone(self) -> None:
-        """The control pipe closed: stop the run, and the process soon after, whatever it does."""
+        """The control pipe closed: stop the program as ctrl+c would, and the process soon after."""
         if self.time.paused:
             self.time.resume()
-        if self.run is not None:
-            try:
-                self.loop.call_soon_threadsafe(self.run.cancel)
-            except RuntimeError:
-                pass
+        interrupt()
         threading.Timer(GRACE_S, os._exit, (1,)).start()
 
     def _now_ns(self) -> int:
-        return self.run.clock() if self.run is not None else self.clock.now_ns()
+        run = self.run
+        return run.clock() if run is not None else self.clock.now_ns()
 
     def _status(self) -> dict[str, Any]:
         run = self.run
         return {
             "now_ns": self._now_ns(),
-            "origin_ns": run.started_ns if run is not None else None,
+            "origin_ns": self.runs[0].started_ns if self.runs else None,
             "paused": self.time.paused,
             "speed": self.time.speed,
             "busy": list(run.busy) if run is not None and run.busy is not None else None,
@@ -164,47 +139,24 @@ class Stage:
             "pid": os.getpid(),
         }
 
-    def _end(self, code: int, error: str | None) -> dict[str, Any]:
-        run = self.run
-        end: dict[str, Any] = {"exit": code, "error": error}
-        if run is not None:
+    def _end(self, ending: Ending) -> dict[str, Any]:
+        end: dict[str, Any] = {"exit": ending.code, "error": None, "raised": ending.raised}
+        if self.runs:
+            first, last = self.runs[0], self.runs[-1]
+            finished = last.finished_ns if last.finished_ns is not None else last.clock()
+            ended = last.root_done_ns if last.root_done_ns is not None else finished
             root = self.record.tasks[0] if self.record.tasks else None
-            end.update(started_ns=run.started_ns, wall_ns=run.wall_ns, finished_ns=run.finished_ns,
+            end.update(started_ns=first.started_ns, wall_ns=ended - first.started_ns, finished_ns=finished,
                        outcome=None if root is None or root.outcome is None else int(root.outcome))
         return end
 
 
-_PACKAGE = str(Path(__file__).resolve().parent.parent) + os.sep
-_BUNDLED = _PACKAGE + "scenarios" + os.sep  # inside an installed wheel the scenarios are the program's
-
-
-def _ours(filename: str) -> bool:
-    return filename.startswith(_PACKAGE) and not filename.startswith(_BUNDLED)
-
-
-def program_traceback(exc: BaseException) -> str:
-    """The traceback ``python`` would print, without taskviz's own frames in between."""
-    report = traceback.TracebackException.from_exception(exc)
-    seen: set[int] = set()
-    todo = [report]
-    while todo:
-        part = todo.pop()
-        if id(part) in seen:
-            continue
-        seen.add(id(part))
-        part.stack = traceback.StackSummary.from_list([f for f in part.stack if not _ours(f.filename)])
-        todo.extend(p for p in (part.__cause__, part.__context__, *(getattr(part, "exceptions", None) or ())) if p is not None)
-    return "".join(report.format())
-
-
-def _exit_status(exc: SystemExit) -> int:
-    """What ``python`` exits with for ``sys.exit(code)``: a message is printed and means 1."""
-    if exc.code is None:
-        return 0
-    if isinstance(exc.code, int):
-        return exc.code & 0xFF
-    print(exc.code, file=sys.stderr)
-    return 1
+def _run_exit_functions() -> None:
+    """``atexit`` handlers the program registered run as at ``python``'s exit (the stage ends with ``os._exit``)."""
+    try:
+        atexit._run_exitfuncs()
+    except BaseException:
+        pass
 
 
 def main(argv: list[str]) -> None:

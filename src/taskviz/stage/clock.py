@@ -270,16 +270,20 @@ class StepGate:
     STEP_TIMEOUT_S = 1.0
     BUSY_GRACE_S = 0.5
 
-    def __init__(self, clock: StageClock, loop: asyncio.AbstractEventLoop) -> None:
+    def __init__(self, clock: StageClock, loop: asyncio.AbstractEventLoop | None = None) -> None:
         self.armed = False
         self.steps_let_through = 0
         self.stepped_total = 0
         self._clock = clock
-        self._loop = loop
+        self._loop: asyncio.AbstractEventLoop | None = loop
         self._cond = threading.Condition()
         self._permits = 0
         self._waiting = 0
         self._stepping = threading.Lock()
+
+    def follow(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Step this loop from now on: a program may run several loops, one after another."""
+        self._loop = loop
 
     @property
     def waiting(self) -> int:
@@ -354,6 +358,8 @@ class StepGate:
 
     def _advance_to_next_timer(self) -> None:
         """Jump to the next timer unless one is already due (the loop has yet to run it)."""
+        if self._loop is None:
+            return
         when = _next_deadline(self._loop)
         if when is not None and when > self._clock.time():
             self._clock.jump_to(when)

@@ -8,7 +8,6 @@ what only reads (where a task is suspended) or steers the clock is done here.
 
 from __future__ import annotations
 
-import asyncio
 import threading
 from collections.abc import Callable
 from typing import IO, Any
@@ -16,16 +15,16 @@ from typing import IO, Any
 from ..wire import commands
 from ..wire.stream import StreamWriter
 from .clock import TimeControl
+from .program import interrupt
 from .tracing import Run
 
 
 class Control(threading.Thread):
-    def __init__(self, source: IO[bytes], writer: StreamWriter, loop: asyncio.AbstractEventLoop,
-                 time_control: TimeControl, run: Callable[[], Run | None], on_viewer_gone: Callable[[], None]) -> None:
+    def __init__(self, source: IO[bytes], writer: StreamWriter, time_control: TimeControl,
+                 run: Callable[[], Run | None], on_viewer_gone: Callable[[], None]) -> None:
         super().__init__(name="taskviz-control", daemon=True)
         self._source = source
         self._writer = writer
-        self._loop = loop
         self._time = time_control
         self._run = run
         self._viewer_gone = on_viewer_gone
@@ -63,18 +62,23 @@ class Control(threading.Thread):
         self._writer.reply(reply)
 
     def stop_run(self) -> None:
-        """Let time run again, then cancel every task: their ``finally`` blocks get to run."""
+        """Let time run again, then stop the program as ctrl+c would: ``asyncio.run`` cancels
+        main, so ``finally`` blocks get to run, and a step stuck for long is interrupted."""
         if self._time.paused:
             self._time.resume()
-        run = self._run()
-        if run is not None:
-            self._call_on_loop(lambda: run.cancel())
+        interrupt()
 
     def _call_on_loop(self, fn: Callable[..., Any], *args: Any) -> None:
+        run = self._run()
+        if run is None:
+            args[-1]["ok"] = False
+            self._writer.reply(args[-1])
+            return
         try:
-            self._loop.call_soon_threadsafe(fn, *args)
+            run.loop.call_soon_threadsafe(fn, *args)
         except RuntimeError:
-            pass  # the loop has closed: the run is over already
+            args[-1]["ok"] = False  # the loop has closed: the run is over already
+            self._writer.reply(args[-1])
 
     def _cancel(self, tid: int, reply: dict[str, Any]) -> None:
         run = self._run()

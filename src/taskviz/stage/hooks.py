@@ -42,6 +42,7 @@ class _LoopHooks:
     def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
         self.loop = loop
         self.runs: list[Run] = []
+        self.loop_run: Run | None = None  # traces every task made on the loop, whatever its context
         self._factory_before: Any = None
         self._create_task = functools.partial(type(loop).create_task, loop)
 
@@ -56,13 +57,15 @@ class _LoopHooks:
     def detach(self, run: Run) -> None:
         if run in self.runs:
             self.runs.remove(run)
+        if self.loop_run is run:
+            self.loop_run = None
         if self.runs:
             return
         run._loop_vars.pop("create_task", None)
         _HOOKS.pop(self.loop, None)
 
     def _traced_create_task(self, coro: Any, **kwargs: Any) -> asyncio.Task[Any]:
-        traced = _wrap_for_current_run(coro)
+        traced = _wrap_for_run(coro, self.loop)
         if traced is coro:
             return self._create_task(coro, **kwargs)
         factory = self.loop.get_task_factory()
@@ -74,10 +77,31 @@ class _LoopHooks:
         return task
 
 
-def _wrap_for_current_run(coro: Any) -> Any:
-    """The wrapper to run in a new task's place, when the task belongs to a run; else ``coro``."""
+def run_for(loop: Any) -> Run | None:
+    """The run a task made now on ``loop`` (None: the running one) belongs to, if any.
+
+    Under a run's root task its context variable says; else a loop-wide run of the loop.
+    """
     run = CURRENT_RUN.get()
-    if run is None or run.finished_ns is not None or type(coro) is TracedCoroutine or not asyncio.iscoroutine(coro):
+    if run is not None:
+        return run
+    if loop is None:
+        loop = asyncio.events._get_running_loop()
+    hooks = _HOOKS.get(loop) if loop is not None else None
+    return hooks.loop_run if hooks is not None else None
+
+
+# asyncio.run's own housekeeping after main has returned: not the program's tasks
+_HOUSEKEEPING = frozenset(
+    method.__code__ for method in (asyncio.BaseEventLoop.shutdown_asyncgens, asyncio.BaseEventLoop.shutdown_default_executor)
+)
+
+
+def _wrap_for_run(coro: Any, loop: Any = None) -> Any:
+    """The wrapper to run in a new task's place, when the task belongs to a run; else ``coro``."""
+    run = run_for(loop)
+    if (run is None or run.finished_ns is not None or type(coro) is TracedCoroutine or not asyncio.iscoroutine(coro)
+            or getattr(coro, "cr_code", None) in _HOUSEKEEPING):
         return coro
     return run.adopt(coro)
 
@@ -85,6 +109,8 @@ def _wrap_for_current_run(coro: Any) -> Any:
 def _task_built(traced: TracedCoroutine, task: asyncio.Future[Any]) -> None:
     """The task exists: keep it while it runs. An eager one may already have finished."""
     run = traced._run
+    if run.root is None and run.loop_wide:
+        run.root, run.root_tid = task, traced._tid
     if task.done():
         run.record.tasks[traced._tid].name = task.get_name()
         run.record.touch(traced._tid)
@@ -100,7 +126,7 @@ class TracingExecutor(concurrent.futures.ThreadPoolExecutor):
     """
 
     def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> concurrent.futures.Future[Any]:
-        run = CURRENT_RUN.get()
+        run = run_for(None)
         if run is None or run.finished_ns is not None or threading.get_ident() != run._loop_thread:
             return super().submit(fn, *args, **kwargs)
         return super().submit(run.adopt_job(functools.partial(fn, *args, **kwargs) if args or kwargs else fn))
@@ -132,4 +158,4 @@ def current_traced_task(run: Run) -> int | None:
 
 # At import, before any program is loaded: a class a program derives from ``asyncio.Task``
 # at its own import time then derives from the traced stand-in too.
-install_task_class(_wrap_for_current_run, _task_built)
+install_task_class(_wrap_for_run, _task_built)

@@ -13,7 +13,7 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from ..wire.record import KIND_BITS, KIND_MASK, Kind, Outcome, TaskInfo, describe_args, describe_value, exception_text
+from ..wire.record import KIND_BITS, KIND_MASK, Kind, Outcome, TaskInfo
 from .hooks import current_traced_task
 
 if TYPE_CHECKING:
@@ -32,9 +32,10 @@ class ThreadJobs:
         tid = len(record.tasks)
         parent = current_traced_task(self)
         record.tasks.append(
-            TaskInfo(tid, parent, _job_name(fn), self._creation_site(fn), name="thread", kind="thread",
-                     args=_job_args(fn) if tid < ARGS_FOR_FIRST else "")
+            TaskInfo(tid, parent, _job_name(fn), self._creation_site(fn), name="thread", kind="thread")
         )
+        if tid < ARGS_FOR_FIRST:
+            self._describe_args(record.tasks[tid], _job_args(fn))
         self._instant(self.clock(), tid, _CREATED, 0 if parent is None else parent + 1)
         inbox = self._from_threads
         clock = self.clock
@@ -64,10 +65,7 @@ class ThreadJobs:
                 info.name = detail
             else:
                 info.outcome = Outcome(arg)
-                if arg == Outcome.OK:
-                    info.result = describe_value(detail)
-                else:
-                    info.exception = exception_text(detail)
+                self._describe_outcome(info, detail, failed=arg != Outcome.OK)
             self.record.touch(info.id)
 
 
@@ -82,14 +80,14 @@ def unwrap_job(fn: Any) -> Any:
     return fn
 
 
-def _job_args(fn: Any) -> str:
+def _job_args(fn: Any) -> list[Any]:
     args: list[Any] = []
     while isinstance(fn, functools.partial):
         args = [*fn.args, *fn.keywords.values(), *args]
         fn = fn.func
     if args and isinstance(getattr(fn, "__self__", None), contextvars.Context):
         args = args[1:]  # to_thread's partial(context.run, func, ...): skip func itself
-    return describe_args(args)
+    return args
 
 
 def _job_name(fn: Any) -> str:

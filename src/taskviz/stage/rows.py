@@ -13,7 +13,8 @@ from collections.abc import Coroutine
 from types import FrameType
 from typing import TYPE_CHECKING, Any
 
-from ..wire.record import KIND_BITS, Kind, TaskInfo, describe_args
+from ..wire.record import KIND_BITS, Kind, TaskInfo
+from . import reprs
 from .hooks import current_traced_task
 from .jobs import ARGS_FOR_FIRST, unwrap_job
 from .wrapper import TracedCoroutine
@@ -35,10 +36,10 @@ class TaskRows:
         parent = current_traced_task(self)
         # Tasks started by loop callbacks (a server accepting connections), and theirs, are the server's.
         server = self.root is not None and (parent is None or record.tasks[parent].group == "server")
-        record.tasks.append(
-            TaskInfo(tid, parent, _qualname(coro), self._creation_site(coro), group="server" if server else "",
-                     args=_call_args(coro) if tid < ARGS_FOR_FIRST else "")
-        )
+        info = TaskInfo(tid, parent, _qualname(coro), self._creation_site(coro), group="server" if server else "")
+        record.tasks.append(info)
+        if tid < ARGS_FOR_FIRST:
+            self._describe_args(info, _call_args(coro))
         self._instant(self.clock(), tid, _CREATED, 0 if parent is None else parent + 1)
         return TracedCoroutine(coro, self, tid)
 
@@ -56,6 +57,40 @@ class TaskRows:
             return ""
         return self.record.strings[describer.location_of(code, code.co_firstlineno)]
 
+    def _describe_args(self: Run, info: TaskInfo, values: list[Any]) -> None:
+        """The arguments as a label now, as far as that runs no program code; the rest when the run ends."""
+        info.args = reprs.describe_args(values)
+        if reprs.needs_later(values):
+            record = self.record
+
+            def store(text: str) -> None:
+                info.args = text
+                record.touch(info.id)
+
+            kind = next((type(v) for v in values if type(v) is not str and reprs.now(v) is None), object)
+            self.later.add(lambda: reprs.describe_args(values, describe=reprs.careful), store, kind)
+
+    def _describe_outcome(self: Run, info: TaskInfo, value: Any, failed: bool) -> None:
+        """A result or exception as text now if that runs no program code; else when the run ends."""
+        text = reprs.exception_now(value) if failed else reprs.now(value)
+        if text is None:
+            text = reprs.placeholder(value)
+            record = self.record
+
+            def store(described: str) -> None:
+                if failed:
+                    info.exception = described
+                else:
+                    info.result = described
+                record.touch(info.id)
+
+            self.later.add((lambda: reprs.exception_careful(value)) if failed else (lambda: reprs.careful(value)), store,
+                           type(value))
+        if failed:
+            info.exception = text
+        else:
+            info.result = text
+
     def _instant(self: Run, t: int, tid: int, kind: Kind, arg: int = 0) -> None:
         self._s(t)
         self._t(t)
@@ -67,12 +102,12 @@ def _qualname(coro: Any) -> str:
     return getattr(coro, "__qualname__", None) or type(coro).__name__
 
 
-def _call_args(coro: Any) -> str:
+def _call_args(coro: Any) -> list[Any]:
     """A not-yet-started coroutine's frame holds just its arguments."""
     frame = getattr(coro, "cr_frame", None)
     if frame is None:
-        return ""
+        return []
     code = frame.f_code
     names = code.co_varnames[: code.co_argcount + code.co_kwonlyargcount]
     local = frame.f_locals
-    return describe_args(local[name] for name in names if name in local and name != "self")
+    return [local[name] for name in names if name in local and name != "self"]

@@ -15,8 +15,9 @@ import time
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from ..wire.record import EventRecord, Kind, Outcome, describe_value, exception_text
+from ..wire.record import EventRecord, Kind, Outcome
 from .awaits import AwaitDescriber
+from .reprs import Later
 from .hooks import CURRENT_RUN, hooks_for
 from .jobs import ThreadJobs
 from .rows import TaskRows
@@ -47,7 +48,10 @@ class Run(TaskRows, WakeUps, ThreadJobs):
         if stage_clock is not None and stage_clock.fast:
             stage_clock.on_change.append(self._clock_changed)
         self.describer = AwaitDescriber(self.record)
+        self.later = Later()  # values to describe when the run ends, outside its steps (see reprs)
         self.root: asyncio.Task[Any] | None = None
+        self.root_tid = 0
+        self.loop_wide = False  # traces every task on the loop (a program's own loop), not a root's
         self.started_ns = 0
         self.root_done_ns: int | None = None
         self.finished_ns: int | None = None
@@ -103,6 +107,32 @@ class Run(TaskRows, WakeUps, ThreadJobs):
         run._watch = StallWatch(run)
         run._watch.start()
         return run
+
+    @classmethod
+    def watch_loop(cls, loop: asyncio.AbstractEventLoop, record: EventRecord) -> Run:
+        """Trace every task made on ``loop`` from now until it closes: a program's own loop.
+
+        There is no root of ours: the program makes its tasks (``asyncio.run``'s main is
+        the first) and ends them itself; the run's root is the first task made on it.
+        """
+        run = cls(loop, record)
+        run.loop_wide = True
+        hooks = hooks_for(loop)
+        hooks.attach(run)
+        hooks.loop_run = run
+        run.started_ns = run.clock()
+        run._watch = StallWatch(run)
+        run._watch.start()
+        return run
+
+    def set_aside(self) -> None:
+        """Stop tracing into the shared record (another thread's loop is using it): record nowhere."""
+        private = EventRecord()
+        private.tasks.extend(self.record.tasks)  # rows it made already keep their ids
+        self.record = private
+        self.describer = AwaitDescriber(private)
+        self._s, self._t, self._c, self._a = private.starts.append, private.times.append, private.codes.append, private.args.append
+        self.close()
 
     def _clock_changed(self) -> None:
         """The stage clock was paused or slowed: from now on it, not ``monotonic_ns``, is the time."""
@@ -169,16 +199,19 @@ class Run(TaskRows, WakeUps, ThreadJobs):
                 self._wake(waiters, t1)
         info.outcome = outcome
         if outcome is Outcome.OK:
-            info.result = describe_value(value)
+            self._describe_outcome(info, value, failed=False)
         elif outcome is Outcome.FAILED:
-            info.exception = exception_text(value)
+            self._describe_outcome(info, value, failed=True)
         elif value.args:
-            info.exception = f"CancelledError: {value}"
+            self._describe_outcome(info, value, failed=True)
         self.record.touch(tid)
-        if not self._tasks and self.root_done_ns is not None:
+        if self.loop_wide:
+            if tid == self.root_tid and self.root_done_ns is None:
+                self.root_done_ns = t1
+        elif not self._tasks and self.root_done_ns is not None:
             self.close()
         if self.contain_exits and isinstance(exc, (SystemExit, KeyboardInterrupt)):
-            raise RuntimeError(f"the scenario raised {exception_text(exc)}; taskviz kept running") from exc
+            raise RuntimeError(f"the scenario raised {type(exc).__name__}; taskviz kept running") from exc
 
     # -- the end -------------------------------------------------------------------------
 
@@ -195,6 +228,10 @@ class Run(TaskRows, WakeUps, ThreadJobs):
             task.cancel()
         if not self._tasks:
             self.close()
+
+    def describe_later(self) -> None:
+        """Describe the values that had to wait (see ``reprs``): call outside every step, at the end."""
+        self.later.describe_all()
 
     def close(self) -> None:
         """Stop recording: take the hooks off the loop. Safe to call twice."""

@@ -16,7 +16,7 @@ import asyncio
 from collections.abc import Callable
 from typing import Any
 
-Wrap = Callable[[Any], Any]  # the coroutine to run instead (a wrapper), or the same one
+Wrap = Callable[[Any, Any], Any]  # (coroutine, loop or None) -> the coroutine to run instead, or the same one
 Built = Callable[[Any, Any], None]  # told (what was run, the task) once the task exists
 
 
@@ -31,7 +31,7 @@ class TaskClassStandIn:
         self._built = built
 
     def __call__(self, coro: Any, *args: Any, **kwargs: Any) -> asyncio.Task[Any]:
-        runs = self._wrap(coro)
+        runs = self._wrap(coro, kwargs.get("loop"))
         task = self._real(runs, *args, **kwargs)
         if runs is not coro:
             self._built(runs, task)
@@ -71,7 +71,7 @@ def _traced_subclass_base(stand_in: TaskClassStandIn) -> type:
         real, wrap, built = stand_in._real, stand_in._wrap, stand_in._built
 
         def __init__(self: Any, coro: Any, *args: Any, **kwargs: Any) -> None:
-            runs = wrap(coro)
+            runs = wrap(coro, kwargs.get("loop"))
             real.__init__(self, runs, *args, **kwargs)
             if runs is not coro:
                 built(runs, self)

@@ -15,7 +15,7 @@ import sys
 from array import array
 from dataclasses import dataclass, field
 from enum import IntEnum
-from typing import Any, Iterable, Iterator, NamedTuple
+from typing import Iterator, NamedTuple
 
 
 class Kind(IntEnum):
@@ -156,57 +156,3 @@ class EventRecord:
 
     def bytes_per_event(self) -> float:
         return self.nbytes() / max(1, self.event_count())
-
-
-def describe_args(values: Iterable[Any], limit: int = 17) -> str:
-    """``2, 'Users'``: the arguments of a call, short enough for a row label.
-
-    Objects without a repr of their own say nothing, so they are left out; long strings
-    give up their start first, since URLs and paths differ at the end.
-    """
-    shown = [value for value in values if not _default_repr(value)]
-    texts = [value if isinstance(value, str) else describe_value(value, limit) for value in shown]
-    quoted = [isinstance(value, str) for value in shown]
-
-    def joined() -> str:
-        return ", ".join(repr(t) if q and not t.startswith("…") else f"'{t}'" if q else t for t, q in zip(texts, quoted, strict=True))
-
-    text = joined()
-    while len(text) > limit:
-        longest = max((i for i, q in enumerate(quoted) if q and len(texts[i]) > 4), key=lambda i: len(texts[i]), default=None)
-        if longest is None:
-            return text[: limit - 1] + "…"
-        cut = texts[longest].lstrip("…")
-        texts[longest] = "…" + cut[max(1, len(text) - limit) :]
-        text = joined()
-    return text
-
-
-def _default_repr(value: Any) -> bool:
-    """Reprs that only say which object it is (``<Queue at 0x7f…>``) tell a reader nothing."""
-    if callable(value) or isinstance(value, (str, int, float, bytes, tuple, list, dict)):
-        return False
-    if type(value).__repr__ is object.__repr__:
-        return True
-    try:
-        return " at 0x" in repr(value)
-    except Exception:
-        return True
-
-
-def exception_text(exc: BaseException) -> str:
-    """``ValueError: no luck``, or just the type when the exception says nothing."""
-    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
-
-
-def describe_value(value: Any, limit: int = 60) -> str:
-    """A short repr for results and exception messages shown to people."""
-    if callable(value) and hasattr(value, "__qualname__"):
-        return value.__qualname__
-    try:
-        text = repr(value)
-    except Exception as exc:  # a user's __repr__ may raise; the record must not
-        text = f"<unrepresentable {type(value).__name__}: {exc!r}>"
-    if text.startswith("<") and " object at 0x" in text:
-        text = type(value).__name__  # the default repr says nothing a person needs
-    return text if len(text) <= limit else text[: limit - 1] + "…"
