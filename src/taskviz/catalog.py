@@ -37,6 +37,8 @@ class Scenario:
     description: str
     tags: tuple[str, ...]
     broken: str = ""  # why the file cannot be read or run, for a file listed all the same
+    module: str | None = None  # run as ``python -m module`` rather than as the file
+    args: tuple[str, ...] = ()  # the program's own arguments, its sys.argv[1:]
 
     @property
     def source(self) -> str:
@@ -116,7 +118,7 @@ def find_module(name: str) -> Scenario:
         raise ScenarioError(f"{name} is not a Python source module: taskviz can only run .py files")
     scenario = read(path.resolve())
     return Scenario(name, scenario.path, scenario.title if scenario.title != path.stem else name, scenario.summary,
-                    scenario.description, scenario.tags)
+                    scenario.description, scenario.tags, module=name)
 
 
 def read(path: Path) -> Scenario:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import io
 import json
 import os
@@ -111,7 +112,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _run_headless(args)
         scenario = _target(args) if args.command == "run" else None
         return _open_app(scenario, getattr(args, "virtual_time", False), getattr(args, "json", None),
-                         getattr(args, "speed", 1.0))
+                         getattr(args, "speed", 1.0), getattr(args, "until", None))
     except ScenarioError as exc:
         print(f"taskviz: {exc}", file=sys.stderr)
         return 2
@@ -167,18 +168,18 @@ def _writable(path: str) -> str:
 
 
 def _target(args: argparse.Namespace) -> Scenario:
-    if args.module is not None:
-        return find_module(args.module)
-    return find(args.scenario or DEFAULT_SCENARIO)
+    """What to run, with the program's own arguments."""
+    scenario = find_module(args.module) if args.module is not None else find(args.scenario or DEFAULT_SCENARIO)
+    return dataclasses.replace(scenario, args=args.program_args)
 
 
 def _run_headless(args: argparse.Namespace) -> int:
     scenario = _target(args)
-    if args.module is not None:
-        program = Program(module=args.module, args=args.program_args)
+    if scenario.module is not None:
+        program = Program(module=scenario.module, args=scenario.args)
     else:  # a file as typed (sys.argv[0] is what python would see), or a scenario by name
         typed = Path(args.scenario) if args.scenario and Path(args.scenario).is_file() else scenario.path
-        program = Program(path=typed, args=args.program_args)
+        program = Program(path=typed, args=scenario.args)
     to_stdout = args.json == "-"
     until = (args.until or DEFAULT_UNTIL_S) if args.virtual_time else None
     # With the JSON on stdout, all the program writes (even os.write(1) and its children) goes to stderr.
@@ -265,7 +266,8 @@ def _die_of_sigint() -> NoReturn:
     os._exit(130)
 
 
-def _open_app(scenario: Scenario | None, virtual_time: bool, json_path: str | None, speed: float = 1.0) -> int:
+def _open_app(scenario: Scenario | None, virtual_time: bool, json_path: str | None, speed: float = 1.0,
+              until_s: float | None = None) -> int:
     """The app; with ``--virtual-time`` it replays a deterministic virtual-clock recording.
 
     ``--json FILE`` writes the run's summary (the same JSON as headless) when the run ends,
@@ -279,7 +281,7 @@ def _open_app(scenario: Scenario | None, virtual_time: bool, json_path: str | No
     if virtual_time:
         printed = io.StringIO()
         with contextlib.redirect_stdout(printed):
-            finished = run_headless(start, virtual_time=True)
+            finished = run_headless(start, virtual_time=True, until_s=until_s or DEFAULT_UNTIL_S)
         app = TaskvizApp(start, recording=finished, prints=printed.getvalue(), json_path=json_path)
     else:
         app = TaskvizApp(start, autorun=scenario is not None, json_path=json_path, speed=speed)

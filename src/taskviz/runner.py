@@ -15,7 +15,7 @@ from typing import Any
 
 import looptime
 
-from .catalog import Scenario, ScenarioError, load_main
+from .catalog import Scenario, ScenarioError
 from .wire.record import EventRecord, Outcome
 from .model.summary import Gain, gain
 from .model.timeline import TimelineModel
@@ -74,7 +74,9 @@ def run_program(program: Program, *, scenario: Scenario | None = None, virtual_t
     stopped: list[Run] = []
 
     def virtual_loop() -> asyncio.AbstractEventLoop:
-        return looptime.patch_event_loop(asyncio.DefaultEventLoopPolicy().new_event_loop(), start=0)
+        # each loop's virtual clock goes on from where the last one's stopped: runs follow each other
+        start = max(((r.finished_ns if r.finished_ns is not None else r.clock()) for r in watch.runs), default=0)
+        return looptime.patch_event_loop(asyncio.DefaultEventLoopPolicy().new_event_loop(), start=start / 1e9)
 
     def on_run(run: Run) -> None:
         if until_s is not None:
@@ -117,9 +119,15 @@ def main_coroutine(main: Callable[[], Any]) -> Coroutine[Any, Any, Any]:
     return coro
 
 
-def run_headless(scenario: Scenario, *, virtual_time: bool = False) -> Finished:
-    """Run ``scenario`` to the end on its own loop, as ``asyncio.run`` would."""
-    return run_main(load_main(scenario), virtual_time=virtual_time, scenario=scenario)
+def run_headless(scenario: Scenario, *, virtual_time: bool = False, until_s: float | None = None) -> Finished:
+    """Run ``scenario``'s file as ``python`` would, to the end; from inside a running loop, on a thread."""
+    program = Program(path=scenario.path if scenario.module is None else None, module=scenario.module, args=scenario.args)
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return run_program(program, scenario=scenario, virtual_time=virtual_time, until_s=until_s)
+    with concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="taskviz-run") as pool:
+        return pool.submit(run_program, program, scenario=scenario, virtual_time=virtual_time, until_s=until_s).result()
 
 
 def run_main(main: Callable[[], Any], *, virtual_time: bool = False, scenario: Scenario | None = None) -> Finished:

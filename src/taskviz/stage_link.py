@@ -113,7 +113,8 @@ class StagePool:
 class StageLink:
     """A run on a stage, as the viewer sees it: its record growing, its clock, its output."""
 
-    def __init__(self, process: StageProcess, path: str, name: str, speed: float = 1.0) -> None:
+    def __init__(self, process: StageProcess, path: str, name: str, speed: float = 1.0,
+                 module: str | None = None, args: tuple[str, ...] = ()) -> None:
         self.process = process
         self.builder = RecordBuilder(source="stage")
         self.record = self.builder.record
@@ -128,7 +129,7 @@ class StageLink:
         self._reader.start()
         self._stderr: list[str] = []
         threading.Thread(target=self._read_stderr, name="taskviz-stage-stderr", daemon=True).start()
-        if not process.send(commands.encode(commands.RUN, path=path, name=name, speed=speed)):
+        if not process.send(commands.encode(commands.RUN, path=path, name=name, speed=speed, module=module, args=list(args))):
             self.error = "the stage could not be started"
 
     # -- reading ---------------------------------------------------------------------------

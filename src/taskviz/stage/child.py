@@ -84,7 +84,8 @@ class Stage:
             self.writer.output(self.clock.now_ns(), "note", "this program calls input(): here its standard input is "
                                "empty, so input() gets end-of-file (EOFError), not your keyboard")
         watch = LoopWatch(self.record, make_loop=lambda: new_stage_loop(self.clock), on_run=self._on_run)
-        program = Program(path=Path(request["path"]), args=tuple(request.get("args", ())))
+        module = request.get("module")
+        program = Program(path=None if module else Path(request["path"]), module=module, args=tuple(request.get("args") or ()))
         ending = Ending(1)
         try:
             ending = run_as_main(program, watch)
