@@ -135,6 +135,28 @@ asyncio.run(main())
     assert failed["outcome"] == "failed" and failed["exception"] == "BadStr: <str failed: ValueError: no str>"
 
 
+def test_a_failed_task_points_at_the_line_that_raised(tmp_path: Path) -> None:
+    script = write(tmp_path, """import asyncio
+
+def check(n):
+    if n > 1:
+        raise ValueError(f"too big: {n}")
+
+async def worker(n):
+    await asyncio.sleep(0)
+    check(n)
+
+async def main():
+    await asyncio.gather(worker(1), worker(2), return_exceptions=True)
+
+asyncio.run(main())
+""")
+    finished = run_headless(read(script))
+    failed = [t for t in finished.record.tasks if t.outcome is Outcome.FAILED]
+    assert len(failed) == 1 and failed[0].exception == "ValueError: too big: 2"
+    assert failed[0].raised_at.endswith("prog.py:5"), "the raise in check(), not the await in worker()"
+
+
 def test_program_arguments_after_double_dash_and_run_as_module(tmp_path: Path) -> None:
     package = tmp_path / "demo"
     package.mkdir()

@@ -59,6 +59,8 @@ def task_summary(model: TimelineModel, track: Track) -> dict[str, Any]:
         entry["result"] = info.result
     elif info.exception is not None or info.outcome is Outcome.CANCELLED:
         entry["exception"] = info.exception or "CancelledError"
+        if info.raised_at:
+            entry["raised_at"] = info.raised_at
     entry.update(
         created_s=_seconds(track.created_ns),
         finished_s=_seconds(track.finished_ns),

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..wire.record import KIND_BITS, Kind, TaskInfo
 from . import reprs
+from .awaits import display_path, is_user_file
 from .hooks import current_traced_task
 from .jobs import ARGS_FOR_FIRST, unwrap_job
 from .wrapper import TracedCoroutine
@@ -88,6 +89,8 @@ class TaskRows:
                            type(value))
         if failed:
             info.exception = text
+            if isinstance(value, BaseException):
+                info.raised_at = _raise_site(value)
         else:
             info.result = text
 
@@ -96,6 +99,18 @@ class TaskRows:
         self._t(t)
         self._c(tid << KIND_BITS | kind)
         self._a(arg)
+
+
+def _raise_site(exc: BaseException) -> str:
+    """The innermost line of the program's own code in the traceback: where it raised, not where it awaited."""
+    site = ""
+    tb = exc.__traceback__
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if is_user_file(filename):
+            site = f"{display_path(filename)}:{tb.tb_lineno}"
+        tb = tb.tb_next
+    return site
 
 
 def _qualname(coro: Any) -> str:

@@ -74,6 +74,7 @@ class TaskInfo:
     group: str = ""  # "server" for tasks started by loop callbacks (a server's handlers)
     kind: str = "task"  # or "thread": a job the scenario ran in the loop's executor
     args: str = ""  # the call's arguments, short: "2, 'Users'" tells two fetch_data rows apart
+    raised_at: str = ""  # for a failed task, the program's line that raised ("mine.py:12")
 
 
 @dataclass(repr=False)

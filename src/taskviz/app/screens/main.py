@@ -214,6 +214,8 @@ class MainScreen(Screen[None]):
             blocked_at = [model.step_where(i) for i in model.blocks if model.step_tasks[i] == track.info.id]
             if model.busy is not None and model.busy[0] == track.info.id and model.busy[2]:
                 where = model.busy[2]  # the line holding the loop right now
+            elif track.info.raised_at and track.state.finished:
+                where = track.info.raised_at  # a failed task: the line that raised, not the one that awaited
             elif blocked_at and track.state.finished:
                 where = blocked_at[-1]  # once it is over, the line that held the loop says most
             elif track.location:

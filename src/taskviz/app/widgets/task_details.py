@@ -74,6 +74,8 @@ class TaskDetails(Static):
         if info.outcome is not None:
             detail = info.result if info.outcome is Outcome.OK else info.exception or ""
             grid.add_row("outcome", Text(visible(f"{_OUTCOMES[info.outcome]} {detail}".strip()), style=palette.COLORS[State(int(info.outcome) + State.DONE)]))
+            if info.raised_at:
+                grid.add_row("raised at", visible(info.raised_at))
         elif track.awaited:
             waits = visible(", ".join(dict.fromkeys(strings[label] for label, _ in track.awaited)))
             grid.add_row("awaited", Text(waits, style="dim"))
