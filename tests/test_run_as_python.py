@@ -239,3 +239,23 @@ def test_virtual_time_stops_a_program_that_never_ends(tmp_path: Path) -> None:
     assert re.search(r"^wall time +5\.00? s$", result.stdout, re.M), result.stdout
     usage = taskviz("run", str(script), "--headless", "--until", "5")
     assert usage.returncode == 2 and "--until limits a --virtual-time run" in usage.stderr
+
+
+def test_one_ctrl_c_stops_a_step_that_never_yields(tmp_path: Path) -> None:
+    import signal
+
+    script = write(tmp_path, "import asyncio\nasync def main():\n    print('spinning', flush=True)\n"
+                             "    while True:\n        pass\nasyncio.run(main())\n")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "taskviz", "run", str(script), "--headless"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        text=True, env={**os.environ, "NO_COLOR": "1"},
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # a background shell's children ignore it
+    )
+    assert process.stdout is not None
+    assert process.stdout.readline().strip() == "spinning"
+    time.sleep(0.3)  # the step has held the loop long enough to be seen as stuck
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=20)
+    assert process.returncode == -signal.SIGINT
+    assert "interrupted" in out and "main" in out, "the run so far is printed"
+    assert err.rstrip().endswith("KeyboardInterrupt")
