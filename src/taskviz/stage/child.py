@@ -13,7 +13,6 @@ program left behind (an executor job sleeping for an hour must not hold it up).
 
 from __future__ import annotations
 
-import atexit
 import os
 import sys
 import threading
@@ -30,7 +29,7 @@ from .broadcast import Broadcast, OutputCapture
 from .clock import StageClock, StepGate, TimeControl, new_stage_loop
 from .control import Control
 from .loops import LoopWatch
-from .program import Ending, Program, interrupt, run_as_main
+from .program import Ending, Program, interrupt, run_as_main, run_exit_functions
 from .tracing import Run
 
 GRACE_S = 1.0  # after the viewer has gone, how long the program gets to finish its cancellation
@@ -89,7 +88,7 @@ class Stage:
         ending = Ending(1)
         try:
             ending = run_as_main(program, watch)
-            _run_exit_functions()
+            run_exit_functions()  # the stage ends with os._exit, which would skip them
         finally:
             for note in watch.notes:
                 self.writer.output(self._now_ns(), "note", note)
@@ -150,14 +149,6 @@ class Stage:
             end.update(started_ns=first.started_ns, wall_ns=ended - first.started_ns, finished_ns=finished,
                        outcome=None if root is None or root.outcome is None else int(root.outcome))
         return end
-
-
-def _run_exit_functions() -> None:
-    """``atexit`` handlers the program registered run as at ``python``'s exit (the stage ends with ``os._exit``)."""
-    try:
-        atexit._run_exitfuncs()
-    except BaseException:
-        pass
 
 
 def main(argv: list[str]) -> None:

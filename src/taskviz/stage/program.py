@@ -13,11 +13,15 @@ taskviz's own frames.
 from __future__ import annotations
 
 import asyncio
+import atexit
+import builtins
+import importlib.machinery
 import os
 import runpy
 import signal
 import sys
 import traceback
+import types
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -54,20 +58,25 @@ def run_as_main(program: Program, watch: LoopWatch, quiet: Callable[[], bool] = 
 
     ``quiet()`` true when it ends: its uncaught exception is taskviz's doing, not printed.
     """
-    argv, path0 = list(sys.argv), sys.path[0] if sys.path else None
+    argv, orig_argv, path0 = list(sys.argv), list(sys.orig_argv), sys.path[0] if sys.path else None
     if program.module is not None:
         sys.argv[:] = [program.module, *program.args]
+        sys.orig_argv[:] = [sys.executable, "-m", program.module, *program.args]
         _set_path0(os.getcwd())
     else:
         assert program.path is not None
         sys.argv[:] = [str(program.path), *program.args]
+        sys.orig_argv[:] = [sys.executable, str(program.path), *program.args]
         _set_path0(os.path.dirname(os.path.realpath(program.path)))
+    main_before = sys.modules.get("__main__")
+    main = sys.modules["__main__"] = _fresh_main()
     watch.install()
     try:
         if program.module is not None:
-            namespace = runpy.run_module(program.module, run_name="__main__", alter_sys=True)
+            runpy._run_module_as_main(program.module, alter_argv=True)  # type: ignore[attr-defined]
         else:
-            namespace = runpy.run_path(os.path.abspath(program.path), run_name="__main__")
+            _run_file(str(program.path), main)
+        namespace = main.__dict__
         if not watch.runs:
             _run_its_main(namespace)
         return Ending(0)
@@ -83,9 +92,31 @@ def run_as_main(program: Program, watch: LoopWatch, quiet: Callable[[], bool] = 
         return Ending(1, exception_careful(exc))
     finally:
         watch.uninstall()
+        if main_before is not None:
+            sys.modules["__main__"] = main_before
         sys.argv[:] = argv
+        sys.orig_argv[:] = orig_argv
         if path0 is not None:
             _set_path0(path0)
+
+
+def _fresh_main() -> types.ModuleType:
+    """An empty ``__main__`` module, as the interpreter makes one: ``__builtins__`` is the module."""
+    main = types.ModuleType("__main__")
+    main.__builtins__ = builtins  # type: ignore[attr-defined]
+    return main
+
+
+def _run_file(path: str, main: types.ModuleType) -> None:
+    """What ``python FILE`` does with the file: compile it (its coding declaration honoured) and run it as ``__main__``."""
+    full = os.path.abspath(path)
+    with open(full, "rb") as fh:
+        source = fh.read()
+    main.__file__ = full
+    main.__cached__ = None  # type: ignore[attr-defined]
+    main.__loader__ = importlib.machinery.SourceFileLoader("__main__", full)
+    code = compile(source, full, "exec", dont_inherit=True)
+    exec(code, main.__dict__)
 
 
 def interrupt() -> None:
@@ -105,6 +136,17 @@ def _run_its_main(namespace: dict[str, Any]) -> None:
     main = namespace.get("main")
     if callable(main) and asyncio.iscoroutinefunction(main):
         asyncio.run(main())
+
+
+def run_exit_functions() -> None:
+    """The ``atexit`` handlers, where ``python`` runs them: right after the program, before
+    anything taskviz prints. Only for a process that ends with the program (they run once)."""
+    sys.stdout.flush()
+    try:
+        atexit._run_exitfuncs()
+    except BaseException:
+        pass
+    sys.stdout.flush()
 
 
 def exit_status(exc: SystemExit) -> int:

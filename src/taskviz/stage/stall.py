@@ -50,7 +50,8 @@ class StallWatch(threading.Thread):
         describer = run.describer
         frame = sys._current_frames().get(run._loop_thread)
         innermost_user: FrameType | None = None
-        while frame is not None and frame.f_code not in self._STEP_CODES:
+        send, throw = self._STEP_CODES
+        while frame is not None and frame.f_code is not send and frame.f_code is not throw:  # identity: code == code is slow
             if innermost_user is None and describer.is_user_code(frame.f_code):
                 innermost_user = frame
             frame = frame.f_back
