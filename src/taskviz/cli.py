@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import dataclasses
+import gc
 import io
 import json
 import os
@@ -184,9 +185,13 @@ def _run_headless(args: argparse.Namespace) -> int:
     to_stdout = args.json == "-"
     until = (args.until or DEFAULT_UNTIL_S) if args.virtual_time else None
     # With the JSON on stdout, all the program writes (even os.write(1) and its children) goes to stderr.
+    # taskviz's own objects (its imports) are frozen out of the collector: the program's
+    # collections then scan what python's would, not taskviz too
+    gc.freeze()
     with _stdout_to_stderr() if to_stdout else contextlib.nullcontext():
         finished = run_program(program, scenario=scenario, virtual_time=args.virtual_time, until_s=until)
         run_exit_functions()
+    gc.disable()  # the program is over: building the summary makes no garbage worth collecting
     out = sys.stderr if to_stdout else sys.stdout
     _print_timeline(finished, scenario, args, out)
     code = finished.exit_code if finished.exit_code is not None else int(finished.failed)

@@ -9,7 +9,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..wire.record import Outcome
-from .timeline import NS, TimelineModel, Track
+from .timeline import NS, State, TimelineModel, Track
+
+_DONE, _CANCELLED = int(State.DONE), int(State.CANCELLED)
 
 
 @dataclass(frozen=True)
@@ -45,31 +47,34 @@ def _seconds(ns: int | None) -> float | None:
 
 
 def task_summary(model: TimelineModel, track: Track) -> dict[str, Any]:
+    """One task's entry. Written for speed as much as for reading: a run may have 100,000 tasks."""
     info = track.info
     strings = model.record.strings
+    outcome = info.outcome
     entry: dict[str, Any] = {
         "id": info.id,
         "name": info.name,
         "parent": info.parent,
         "coro": info.coro,
         "created_at": info.created_at,
-        "outcome": _OUTCOME_NAMES[info.outcome] if info.outcome is not None else "alive",
+        "outcome": _OUTCOME_NAMES[outcome] if outcome is not None else "alive",
     }
-    if info.outcome is Outcome.OK:
+    if outcome is Outcome.OK:
         entry["result"] = info.result
-    elif info.exception is not None or info.outcome is Outcome.CANCELLED:
+    elif info.exception is not None or outcome is Outcome.CANCELLED:
         entry["exception"] = info.exception or "CancelledError"
         if info.raised_at:
             entry["raised_at"] = info.raised_at
-    entry.update(
-        created_s=_seconds(track.created_ns),
-        finished_s=_seconds(track.finished_ns),
-        running_s=_seconds(track.running_ns),
-        awaiting_s=_seconds(track.awaiting_ns),
-        ready_s=_seconds(track.ready_ns),
-        steps=track.steps,
-        awaited=[{"what": strings[label], "at": strings[location]} for label, location in track.awaited],
-    )
+    times = track.times
+    finished = times[-1] if _DONE <= track.states[-1] <= _CANCELLED else None
+    # whole microseconds in seconds: as exact as round(x, 6), without a call per number
+    entry["created_s"] = times[0] // 1000 / 1e6
+    entry["finished_s"] = None if finished is None else finished // 1000 / 1e6
+    entry["running_s"] = track.running_ns // 1000 / 1e6
+    entry["awaiting_s"] = track.awaiting_ns // 1000 / 1e6
+    entry["ready_s"] = track.ready_ns // 1000 / 1e6
+    entry["steps"] = track.steps
+    entry["awaited"] = [{"what": strings[label], "at": strings[location]} for label, location in track.awaited]
     return entry
 
 

@@ -73,8 +73,7 @@ class Track:
     ready_ns: int = 0
     label: int = 0  # what it awaits now, or awaited last
     location: int = 0  # where it is suspended now, or was last
-    awaited: list[tuple[int, int]] = field(default_factory=list)
-    _awaited_seen: set[tuple[int, int]] = field(default_factory=set)
+    awaited: dict[tuple[int, int], None] = field(default_factory=dict)  # (label, line) of each distinct wait, in order
     thread: bool = False  # an executor job: its running time does not hold the loop
     _joining: bool = False
 
@@ -174,10 +173,7 @@ class TimelineModel:
                 self._step(track, t0, t, _AWAITING_STATE)
                 track.label, track.location = label, location
                 track._joining = label in record.join_labels
-                key = (label, location)
-                if key not in track._awaited_seen:
-                    track._awaited_seen.add(key)
-                    track.awaited.append(key)
+                track.awaited[(label, location)] = None
             elif kind == _YIELDED:
                 self._step(track, t0, t, _READY)
             else:

@@ -73,6 +73,9 @@ class TaskRows:
 
     def _describe_outcome(self: Run, info: TaskInfo, value: Any, failed: bool) -> None:
         """A result or exception as text now if that runs no program code; else when the run ends."""
+        if value is None and not failed:
+            info.result = "None"  # what most coroutines return: no need to ask
+            return
         text = reprs.exception_now(value) if failed else reprs.now(value)
         if text is None:
             text = reprs.placeholder(value)

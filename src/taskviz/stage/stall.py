@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 import threading
-from types import FrameType
 from typing import TYPE_CHECKING
 
 from .awaits import display_path
@@ -47,13 +46,15 @@ class StallWatch(threading.Thread):
             run.record.stalls.setdefault(run.busy[1], run.busy[2])
 
     def _long_step(self, run: Run) -> tuple[int, int, str] | None:
-        describer = run.describer
-        frame = sys._current_frames().get(run._loop_thread)
-        innermost_user: FrameType | None = None
+        """The step running long now: found by code identity alone; only then is its line looked for.
+
+        Every look holds the GIL the program needs, so the common case (no step, or a short
+        one) must cost almost nothing: no lookups per frame.
+        """
+        top = sys._current_frames().get(run._loop_thread)
+        frame = top
         send, throw = self._STEP_CODES
         while frame is not None and frame.f_code is not send and frame.f_code is not throw:  # identity: code == code is slow
-            if innermost_user is None and describer.is_user_code(frame.f_code):
-                innermost_user = frame
             frame = frame.f_back
         if frame is None:
             return None
@@ -62,7 +63,12 @@ class StallWatch(threading.Thread):
         wrapper = local.get("self")
         if started is None or getattr(wrapper, "_run", None) is not run or run.clock() - started < self.THRESHOLD_NS:
             return None
+        describer = run.describer
         line = ""
-        if innermost_user is not None:
-            line = f"{display_path(innermost_user.f_code.co_filename)}:{innermost_user.f_lineno}"
+        inner = top
+        while inner is not None and inner is not frame:
+            if describer.is_user_code(inner.f_code):
+                line = f"{display_path(inner.f_code.co_filename)}:{inner.f_lineno}"
+                break
+            inner = inner.f_back
         return wrapper._tid, started, line

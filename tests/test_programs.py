@@ -1,0 +1,421 @@
+"""Issue 10: a program runs under taskviz exactly as ``python FILE`` runs it; taskviz only watches.
+
+Each program in ``tests/programs/`` runs twice from that folder (the working directory of both
+runs): as ``python FILE ARGS`` (or ``python -m PACKAGE ARGS``), then as
+``taskviz run FILE --headless --json OUT -- ARGS`` (or ``taskviz run -m PACKAGE ... -- ARGS``).
+python's run is the reference; the test lists everything taskviz's run does differently:
+
+- the exit status (a negative one is a signal, as ``subprocess`` reports it);
+- stdout: python's stdout, byte for byte, must be the start of taskviz's (taskviz prints its
+  text timeline after the program's output);
+- the exception type, when python ends with a traceback (its last line, ``ValueError: boom``);
+- stderr, when python prints no traceback: each line python wrote to stderr (``sys.exit("...")``,
+  warnings, logging) must appear in taskviz's stderr, in the same order;
+- the tasks' outcomes in the JSON, against the program's ``# expect:`` line (python cannot
+  report them, so the program declares them);
+- the wall time: taskviz may take at most 2x python's time + 0.5 s.
+
+Programs are the ``*.py`` files of ``tests/programs/`` and its package folders (a folder with a
+``__main__.py``, run with ``-m``); a name starting with ``_`` is a helper or a data file, never a
+program. A program says what it needs in comment lines at its top (before any code):
+
+``# expect: ok=3 failed=1 cancelled=0``
+    how many entries of the JSON's ``tasks`` end with each outcome (``alive`` too); an outcome
+    not named is expected 0 times; ``ok>=3`` is "at least 3", for library-made tasks (aiohttp's).
+    Every entry counts, executor jobs included (README: they appear in ``tasks``), except the
+    tasks ``asyncio.run`` makes to shut itself down (``shutdown_asyncgens``,
+    ``shutdown_default_executor``), which a watcher may or may not record.
+``# expect-3.11: ok=1 cancelled=1``
+    the same, on that Python only (asyncio's own helpers make tasks on some versions and not
+    on others: ``wait_for`` on a coroutine makes one on 3.11, none on 3.12+).
+``# args: --count 3 "two words"``
+    the program's arguments (shell-quoted), after ``--`` for taskviz.
+``# timeout: 30``
+    seconds each run may take (default 20).
+``# requires: 3.12``
+    skipped on older Pythons.
+``# mask: REGEX``
+    what differs between any two runs, even under python alone (a printed clock time, a memory
+    address): replaced by ``<masked>`` in both runs' stdout and stderr before comparing.
+``# skip-json: reason``
+    the program cannot leave a JSON (none does today).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import re
+import shlex
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+PROGRAMS = Path(__file__).resolve().parent / "programs"
+DEFAULT_TIMEOUT = 20.0
+OUTCOMES = ("ok", "failed", "cancelled", "alive")
+# asyncio.run's own shutdown tasks: not the program's, so not counted either way.
+IGNORED_COROS = frozenset({"shutdown_asyncgens", "shutdown_default_executor"})
+WALL_FACTOR, WALL_SLACK_S = 2.0, 0.5
+STDERR_TAIL_LINES = 20
+# The same environment for both runs: no colour, a fixed width, no stray .pyc files in
+# tests/programs, and a fixed hash seed so that a printed set has one order.
+ENV = {
+    **os.environ,
+    "NO_COLOR": "1",
+    "COLUMNS": "100",
+    "PYTHONDONTWRITEBYTECODE": "1",
+    "PYTHONHASHSEED": "0",
+}
+
+_DIRECTIVE = re.compile(r"#\s*(expect(?:-3\.\d+)?|args|timeout|requires|skip-json|mask):\s*(.*?)\s*$")
+_EXPECT_ITEM = re.compile(r"(ok|failed|cancelled|alive)(>=|=)(\d+)$")
+
+
+@dataclass(frozen=True)
+class Program:
+    """One program of the corpus and what its header says about it."""
+
+    name: str  # the test id: the file's name, or the package's for -m
+    source: Path  # the file whose header is read
+    module: str | None = None  # set for a package run with -m
+    args: tuple[str, ...] = ()
+    expect: dict[str, tuple[str, int]] = field(default_factory=dict)  # outcome -> (op, count)
+    expect_on: dict[str, dict[str, tuple[str, int]]] = field(default_factory=dict)  # "3.11" -> expect
+    timeout: float = DEFAULT_TIMEOUT
+    requires: tuple[int, int] | None = None
+    skip_json: str | None = None
+    masks: tuple[re.Pattern[bytes], ...] = ()
+
+    def python_command(self) -> list[str]:
+        target = ["-m", self.module] if self.module else [self.source.name]
+        return [sys.executable, *target, *self.args]
+
+    def taskviz_command(self, json_path: Path) -> list[str]:
+        target = ["-m", self.module] if self.module else [self.source.name]
+        command = [sys.executable, "-m", "taskviz", "run", *target, "--headless", "--json", str(json_path)]
+        return command + ["--", *self.args] if self.args else command
+
+    def expected(self) -> dict[str, tuple[str, int]]:
+        """The outcomes expected on this Python: its own ``# expect-3.X:`` line, else ``# expect:``."""
+        return self.expect_on.get(f"{sys.version_info[0]}.{sys.version_info[1]}", self.expect)
+
+    def mask(self, data: bytes) -> bytes:
+        for pattern in self.masks:
+            data = pattern.sub(b"<masked>", data)
+        return data
+
+
+def read_program(source: Path, name: str, module: str | None = None) -> Program:
+    """The program's directives, from the comment lines at its top (decoded as Python does)."""
+    text = importlib.util.decode_source(source.read_bytes())
+    found: dict[str, object] = {"expect": {}, "expect_on": {}, "masks": ()}
+    for line in text.splitlines():
+        if line.strip() and not line.lstrip().startswith("#"):
+            break  # the header ends at the first line of code or docstring
+        match = _DIRECTIVE.match(line.strip())
+        if not match:
+            continue
+        key, value = match.groups()
+        if key.startswith("expect"):
+            expect: dict[str, tuple[str, int]] = {}
+            for item in value.split():
+                parsed = _EXPECT_ITEM.match(item)
+                if not parsed:
+                    raise ValueError(f"{source.name}: bad '# {key}:' item {item!r}")
+                expect[parsed[1]] = (parsed[2], int(parsed[3]))
+            if key == "expect":
+                found["expect"] = expect
+                found["has_expect"] = True
+            else:  # expect-3.11: asyncio itself makes a different number of tasks there
+                found["expect_on"][key.removeprefix("expect-")] = expect  # type: ignore[index]
+        elif key == "args":
+            found["args"] = tuple(shlex.split(value))
+        elif key == "timeout":
+            found["timeout"] = float(value)
+        elif key == "requires":
+            major, minor = value.split(".")
+            found["requires"] = (int(major), int(minor))
+        elif key == "skip-json":
+            found["skip_json"] = value or "no reason given"
+        elif key == "mask":
+            found["masks"] = (*found["masks"], re.compile(value.encode()))  # type: ignore[misc]
+    if not found.pop("has_expect", False) and "skip_json" not in found:
+        raise ValueError(f"{source.name}: no '# expect:' line (or '# skip-json:') in its header")
+    return Program(name=name, source=source, module=module, **found)  # type: ignore[arg-type]
+
+
+def corpus() -> list[Program]:
+    programs = [read_program(path, path.name) for path in sorted(PROGRAMS.glob("*.py")) if not path.name.startswith("_")]
+    for folder in sorted(PROGRAMS.iterdir()):
+        if folder.is_dir() and not folder.name.startswith("_") and (folder / "__main__.py").is_file():
+            programs.append(read_program(folder / "__main__.py", f"{folder.name} (-m)", module=folder.name))
+    return programs
+
+
+@dataclass
+class Ran:
+    returncode: int
+    stdout: bytes
+    stderr: bytes
+    seconds: float
+    timed_out: bool
+
+
+def run(command: list[str], timeout: float) -> Ran:
+    """Run in tests/programs, in a session of its own, so that a hung run is killed whole."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(
+        command, cwd=PROGRAMS, env=ENV, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, start_new_session=True,
+    )
+    timed_out = False
+    try:
+        stdout, stderr = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        timed_out = True
+        _kill_group(proc.pid)
+        stdout, stderr = proc.communicate()
+    seconds = time.perf_counter() - started
+    _kill_group(proc.pid)  # whatever the program left running (pool workers, children)
+    return Ran(proc.returncode, stdout, stderr, seconds, timed_out)
+
+
+def _kill_group(pgid: int) -> None:
+    try:
+        os.killpg(pgid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+# --- what a run says -------------------------------------------------------------------------
+
+_TRACEBACK = "Traceback (most recent call last):"
+_GROUP_TRACEBACK = "  + Exception Group Traceback (most recent call last):"
+_EXCEPTION_LINE = re.compile(r"([A-Za-z_][\w.]*)(?::|$)")
+
+
+def exception_type(stderr: bytes) -> str | None:
+    """The type of the exception that ended the program: the last top-level traceback's."""
+    lines = stderr.decode("utf-8", "replace").splitlines()
+    starts = [n for n, line in enumerate(lines) if line in (_TRACEBACK, _GROUP_TRACEBACK)]
+    if not starts:
+        return None
+    grouped = lines[starts[-1]] == _GROUP_TRACEBACK
+    for line in lines[starts[-1] + 1:]:
+        if grouped:
+            if not line.startswith("  | "):
+                continue
+            line = line[4:]
+        if line and not line[0].isspace():
+            match = _EXCEPTION_LINE.match(line)
+            if match:
+                return match[1]
+    return None
+
+
+def describe_status(code: int) -> str:
+    if code < 0:
+        try:
+            return f"{code} (killed by {signal.Signals(-code).name})"
+        except ValueError:
+            return f"{code} (killed by signal {-code})"
+    return str(code)
+
+
+def show(data: bytes | None, limit: int = 160) -> str:
+    """Bytes from a program, shown safely: escapes for control characters, cut when long."""
+    if data is None:
+        return "(nothing)"
+    text = repr(data.decode("utf-8", "backslashreplace"))
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def stdout_difference(python: bytes, taskviz: bytes) -> str | None:
+    """None when python's stdout is exactly the start of taskviz's; else where they part."""
+    if taskviz.startswith(python):
+        # What follows is taskviz's own text. If it opens with a line the program printed, the
+        # program (or its main) most likely ran a second time after python's output ended.
+        rest = taskviz[len(python):].split(b"\n", 1)[0]
+        if rest.strip() and rest in python.splitlines():
+            return (f"stdout: after python's output, taskviz's stdout goes on with a line the program "
+                    f"printed, {show(rest)}: did the program run twice?")
+        return None
+    py_lines = python.splitlines(keepends=True)
+    tv_lines = taskviz.splitlines(keepends=True)
+    differing = []
+    for n, line in enumerate(py_lines):
+        other = tv_lines[n] if n < len(tv_lines) else None
+        if other is None or not (other == line or (n == len(py_lines) - 1 and other.startswith(line))):
+            differing.append((n, line, other))
+    if not differing:  # same lines, split differently (a missing newline): report the bytes
+        cut = next(i for i, (a, b) in enumerate(zip(python, taskviz + b"\0" * len(python))) if a != b)
+        return f"stdout differs at byte {cut}: python {show(python[cut:cut + 40])}, taskviz {show(taskviz[cut:cut + 40])}"
+    shown = "; ".join(
+        f"line {n + 1}: python {show(line)}, taskviz {show(other) if other is not None else '(its stdout ended)'}"
+        for n, line, other in differing[:3]
+    )
+    more = f" (and {len(differing) - 3} more)" if len(differing) > 3 else ""
+    return f"stdout: {len(differing)} of python's {len(py_lines)} lines differ: {shown}{more}"
+
+
+def stderr_difference(python: bytes, taskviz: bytes) -> str | None:
+    """Each line python wrote to stderr must be in taskviz's stderr, in order (others may come between)."""
+    wanted = [line for line in python.splitlines() if line.strip()]
+    have = taskviz.splitlines()
+    at = 0
+    for n, line in enumerate(wanted):
+        while at < len(have) and have[at] != line:
+            at += 1
+        if at == len(have):
+            return f"stderr: python's stderr line {n + 1} of {len(wanted)} is not in taskviz's stderr: {show(line)}"
+        at += 1
+    return None
+
+
+def outcome_counts(data: dict) -> dict[str, int]:
+    counts = dict.fromkeys(OUTCOMES, 0)
+    for task in data.get("tasks", []):
+        if str(task.get("coro", "")).rsplit(".", 1)[-1] in IGNORED_COROS:
+            continue
+        outcome = task.get("outcome")
+        counts[outcome] = counts.get(outcome, 0) + 1
+    return counts
+
+
+def outcome_difference(expect: dict[str, tuple[str, int]], counts: dict[str, int]) -> str | None:
+    wrong = []
+    for outcome in sorted(set(OUTCOMES) | set(counts), key=lambda o: (o not in OUTCOMES, o)):
+        op, want = expect.get(outcome, ("=", 0))
+        have = counts.get(outcome, 0)
+        if (have < want) if op == ">=" else (have != want):
+            wrong.append(f"{outcome}: expected {'at least ' if op == '>=' else ''}{want}, recorded {have}")
+    return "task outcomes: " + "; ".join(wrong) if wrong else None
+
+
+def tail(data: bytes, lines: int = STDERR_TAIL_LINES) -> str:
+    kept = data.decode("utf-8", "backslashreplace").splitlines()[-lines:]
+    return "\n".join("    | " + re.sub(r"[\x00-\x08\x0b-\x1f\x7f]", lambda m: f"\\x{ord(m[0]):02x}", line) for line in kept)
+
+
+def differences(program: Program, python: Ran, taskviz: Ran, json_path: Path) -> list[str]:
+    found: list[str] = []
+    if taskviz.timed_out:
+        found.append(f"taskviz did not finish within {program.timeout:g} s (killed)")
+    elif taskviz.returncode != python.returncode:
+        found.append(f"exit status: python {describe_status(python.returncode)}, taskviz {describe_status(taskviz.returncode)}")
+    py_out, tv_out = program.mask(python.stdout), program.mask(taskviz.stdout)
+    py_err, tv_err = program.mask(python.stderr), program.mask(taskviz.stderr)
+    if (diff := stdout_difference(py_out, tv_out)) is not None:
+        found.append(diff)
+    py_exception = exception_type(py_err)
+    if py_exception is not None:
+        tv_exception = exception_type(tv_err)
+        if tv_exception != py_exception:
+            found.append(f"exception: python ended with a {py_exception} traceback, taskviz "
+                         + (f"with a {tv_exception} one" if tv_exception else "printed no traceback"))
+    elif (diff := stderr_difference(py_err, tv_err)) is not None:
+        found.append(diff)
+    if program.skip_json is None:
+        try:
+            data = json.loads(json_path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            found.append("JSON: taskviz wrote no --json file")
+        except (OSError, ValueError) as exc:
+            found.append(f"JSON: the --json file is not valid JSON ({exc})")
+        else:
+            if (diff := outcome_difference(program.expected(), outcome_counts(data))) is not None:
+                found.append(diff)
+    if (diff := wall_difference(python.seconds, taskviz.seconds)) is not None:
+        found.append(diff)
+    return found
+
+
+def wall_difference(python_s: float, taskviz_s: float) -> str | None:
+    limit = WALL_FACTOR * python_s + WALL_SLACK_S
+    if taskviz_s <= limit:
+        return None
+    return (f"wall time: python {python_s:.2f} s, taskviz {taskviz_s:.2f} s "
+            f"(allowed {WALL_FACTOR:g}x + {WALL_SLACK_S:g} s = {limit:.2f} s)")
+
+
+PROGRAM_LIST = corpus()
+
+
+@pytest.mark.parametrize("program", PROGRAM_LIST, ids=[p.name for p in PROGRAM_LIST])
+def test_program_runs_under_taskviz_as_under_python(program: Program, tmp_path: Path) -> None:
+    if program.requires and sys.version_info < program.requires:
+        pytest.skip(f"needs Python {program.requires[0]}.{program.requires[1]}")
+    python = run(program.python_command(), program.timeout)
+    if python.timed_out:
+        pytest.fail(f"{program.name} did not finish within {program.timeout:g} s under plain python: fix the program")
+    json_path = tmp_path / "out.json"
+    taskviz = run(program.taskviz_command(json_path), program.timeout)
+    found = differences(program, python, taskviz, json_path)
+    if any(diff.startswith("wall time:") for diff in found):
+        # A run slowed by whatever else the machine does (the other xdist worker) is not
+        # taskviz's doing: time both once more and judge the faster of each pair.
+        again_python = run(program.python_command(), program.timeout)
+        again_taskviz = run(program.taskviz_command(tmp_path / "again.json"), program.timeout)
+        diff = wall_difference(min(python.seconds, again_python.seconds), min(taskviz.seconds, again_taskviz.seconds))
+        found = [d for d in found if not d.startswith("wall time:")] + ([f"{diff} (best of two runs each)"] if diff else [])
+    if found:
+        report = [f"{program.name}: taskviz's run differs from python's in {len(found)} way(s):"]
+        report += [f"  - {diff}" for diff in found]
+        if taskviz.timed_out or taskviz.returncode != python.returncode:
+            report.append(f"  taskviz's stderr (last {STDERR_TAIL_LINES} lines):")
+            report.append(tail(taskviz.stderr) or "    | (empty)")
+        report.append(f"  commands (in tests/programs): {shlex.join(program.python_command())}")
+        report.append(f"                                {shlex.join(program.taskviz_command(json_path))}")
+        pytest.fail("\n".join(report), pytrace=False)
+
+
+def test_corpus_covers_enough_programs_and_each_declares_its_outcomes() -> None:
+    names = [p.name for p in PROGRAM_LIST]
+    assert len(names) >= 32, names
+    assert any(p.module for p in PROGRAM_LIST), "one program must be a package run with -m"
+    for program in PROGRAM_LIST:
+        assert program.expect or program.skip_json, program.name
+    helpers = [p.name for p in PROGRAMS.iterdir() if p.name.startswith("_") and p.name != "__pycache__"]
+    assert helpers and not set(helpers) & set(names)
+
+
+@pytest.mark.parametrize(
+    ("stderr", "expected"),
+    [
+        (b"Traceback (most recent call last):\n  File \"x.py\", line 1, in <module>\nValueError: boom\n", "ValueError"),
+        (b"Traceback (most recent call last):\n  File \"x.py\", line 3\nKeyboardInterrupt\n", "KeyboardInterrupt"),
+        (b"Traceback (most recent call last):\n  File \"a\"\nKeyError: 1\n\nDuring handling of the above exception,"
+         b" another exception occurred:\n\nTraceback (most recent call last):\n  File \"b\"\nmod.Custom: x\n", "mod.Custom"),
+        (b"  + Exception Group Traceback (most recent call last):\n  |   File \"x.py\", line 9, in <module>\n"
+         b"  |     asyncio.run(main())\n  | ExceptionGroup: unhandled errors in a TaskGroup (1 sub-exception)\n"
+         b"  +-+---------------- 1 ----------------\n    | Traceback (most recent call last):\n"
+         b"    | ValueError: boom\n    +------------------------------------\n", "ExceptionGroup"),
+        (b"fatal: the configuration file is missing\n", None),
+    ],
+)
+def test_exception_type_reads_the_last_top_level_traceback(stderr: bytes, expected: str | None) -> None:
+    assert exception_type(stderr) == expected
+
+
+def test_stdout_and_stderr_comparisons_name_what_differs() -> None:
+    assert stdout_difference(b"a\nb\n", b"a\nb\ntimeline\n") is None
+    assert stdout_difference(b"a\nno newline", b"a\nno newlinetimeline\n") is None
+    assert "run twice" in (stdout_difference(b"start\nmain\nend\n", b"start\nmain\nend\nmain\ntimeline\n") or "")
+    diff = stdout_difference(b"Task-1\nx\n", b"Task-2\nx\ntimeline\n")
+    assert diff is not None and "line 1" in diff and "'Task-1\\n'" in diff and "'Task-2\\n'" in diff
+    assert "its stdout ended" in (stdout_difference(b"a\nb\n", b"a\n") or "")
+    assert stderr_difference(b"warn 1\nwarn 2\n", b"taskviz: note\nwarn 1\nmore\nwarn 2\n") is None
+    assert "line 2 of 2" in (stderr_difference(b"warn 1\nwarn 2\n", b"warn 2\nwarn 1\n") or "")
+    counts = {"ok": 3, "failed": 1, "cancelled": 0, "alive": 0}
+    assert outcome_difference({"ok": ("=", 3), "failed": ("=", 1)}, counts) is None
+    assert outcome_difference({"ok": (">=", 2), "failed": ("=", 1)}, counts) is None
+    assert "failed: expected 0, recorded 1" in (outcome_difference({"ok": ("=", 3)}, counts) or "")
+    shutdown = {"tasks": [{"coro": "main", "outcome": "ok"}, {"coro": "BaseEventLoop.shutdown_asyncgens", "outcome": "ok"}]}
+    assert outcome_counts(shutdown)["ok"] == 1
