@@ -9,6 +9,7 @@ imported fresh for each run, so that module-level state starts clean.
 from __future__ import annotations
 
 import ast
+import dataclasses
 import importlib.util
 import itertools
 import os
@@ -39,6 +40,11 @@ class Scenario:
     broken: str = ""  # why the file cannot be read or run, for a file listed all the same
     module: str | None = None  # run as ``python -m module`` rather than as the file
     args: tuple[str, ...] = ()  # the program's own arguments, its sys.argv[1:]
+    typed: str = ""  # the path as the user gave it: python's sys.argv[0] is that, not the absolute path
+
+    @property
+    def argv0(self) -> str:
+        return self.typed or str(self.path)
 
     @property
     def source(self) -> str:
@@ -85,7 +91,7 @@ def find(name_or_path: str) -> Scenario:
             raise ScenarioError(f"{name_or_path} is a directory: give a .py file")
         if not path.is_file():
             raise ScenarioError(f"no such file: {name_or_path}")
-        return read(path.resolve())
+        return dataclasses.replace(read(path.resolve()), typed=name_or_path)
     for scenario in all_scenarios():
         if scenario.name == name_or_path:
             if scenario.broken:

@@ -179,9 +179,8 @@ def _run_headless(args: argparse.Namespace) -> int:
     scenario = _target(args)
     if scenario.module is not None:
         program = Program(module=scenario.module, args=scenario.args)
-    else:  # a file as typed (sys.argv[0] is what python would see), or a scenario by name
-        typed = Path(args.scenario) if args.scenario and Path(args.scenario).is_file() else scenario.path
-        program = Program(path=typed, args=scenario.args)
+    else:
+        program = Program(path=Path(scenario.argv0), args=scenario.args)
     to_stdout = args.json == "-"
     until = (args.until or DEFAULT_UNTIL_S) if args.virtual_time else None
     # With the JSON on stdout, all the program writes (even os.write(1) and its children) goes to stderr.

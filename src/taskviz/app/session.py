@@ -59,7 +59,7 @@ class Session:
         """Run ``scenario`` on a fresh stage; the previous run is stopped."""
         self.stop()
         self.scenario, self._error, self._replay, self._outputs_seen = scenario, None, None, 0
-        self.link = StageLink(self._pool.take(), str(scenario.path), scenario.name, self.start_speed,
+        self.link = StageLink(self._pool.take(), scenario.argv0, scenario.name, self.start_speed,
                               module=scenario.module, args=scenario.args)
         self.model = TimelineModel(self.link.record, 0)
         self._origin_known = False
