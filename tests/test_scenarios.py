@@ -151,8 +151,14 @@ def test_threads_vs_asyncio() -> None:
     assert second[0] < first[1], "both created together..."
     runs = [[(s(a), s(b)) for a, b, st in model.intervals(t.info.id, 0, finished.run.wall_ns) if st is State.RUNNING] for t in in_tasks]
     assert most_at_once(runs) == 1, "...but the CPU-bound tasks ran one after the other"
-    blockers = {model.step(i).task for i in model.blocks}
-    assert {t.info.id for t in in_tasks} <= blockers <= {0} | {t.info.id for t in in_tasks}, "CPU work in a task blocks the loop"
+    held: dict[int, int] = {}
+    for i in model.blocks:
+        step = model.step(i)
+        held[step.task] = held.get(step.task, 0) + step.end_ns - step.start_ns
+    cpu = {t.info.id for t in in_tasks}
+    assert cpu <= held.keys(), "CPU work in a task blocks the loop"
+    # a loaded machine may stall any step past the threshold now and then; the CPU work holds it most
+    assert sum(held[t] for t in cpu) > sum(ns for t, ns in held.items() if t not in cpu | {0})
 
 
 def test_fire_and_forget_loses_what_nobody_awaits() -> None:

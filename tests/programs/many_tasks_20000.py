@@ -1,5 +1,6 @@
 # Scale: asyncio.gather of 20,000 tasks, each doing one sleep(0).
 # expect: ok=20001 failed=0 cancelled=0
+# timing: bench
 import asyncio
 
 N = 20_000
