@@ -75,11 +75,9 @@ def run_program(program: Program, *, scenario: Scenario | None = None, virtual_t
     stopped: list[Run] = []
 
     def virtual_loop() -> asyncio.AbstractEventLoop:
-        import looptime  # only for virtual time: it brings pytest with it (0.2 s of imports)
-
         # each loop's virtual clock goes on from where the last one's stopped: runs follow each other
         start = max(((r.finished_ns if r.finished_ns is not None else r.clock()) for r in watch.runs), default=0)
-        return looptime.patch_event_loop(asyncio.DefaultEventLoopPolicy().new_event_loop(), start=start / 1e9)
+        return new_virtual_loop(start / 1e9)
 
     def on_run(run: Run) -> None:
         if until_s is not None:
@@ -120,10 +118,34 @@ UNTIL_EXIT = 124  # as ``timeout(1)``: stopped because time ran out
 
 
 def _stop_at_limit(run: Run, stopped: list[Run]) -> None:
-    """The virtual-time limit: cancel what the program still runs, as ctrl+c would cancel main."""
+    """The virtual-time limit: cancel what the program still runs, as ctrl+c would cancel main.
+
+    Only while its main runs: what comes after (``asyncio.run`` closing down) is not the program's.
+    """
+    if run.root_done_ns is not None or run.finished_ns is not None:
+        return
     stopped.append(run)
-    for task in asyncio.all_tasks(run.loop):
-        task.cancel()
+    run.cancel()
+
+
+def new_virtual_loop(start_s: float = 0.0) -> asyncio.AbstractEventLoop:
+    """A loop on a virtual clock (looptime) starting at ``start_s``: idle waits take no real time."""
+    import looptime  # only for virtual time: it brings pytest with it (0.2 s of imports)
+
+    loop = looptime.patch_event_loop(asyncio.DefaultEventLoopPolicy().new_event_loop(), start=start_s)
+    loop.shutdown_default_executor = _joins_without_timer(loop.shutdown_default_executor)  # type: ignore[method-assign]
+    return loop
+
+
+def _joins_without_timer(shutdown: Callable[..., Any]) -> Callable[..., Any]:
+    """``asyncio.run`` waits for executor threads with a 300 s timeout. A thread works in real
+    time, which a virtual clock cannot see: idle, it would jump the 300 s at once and warn that
+    the threads did not finish. On a virtual clock the wait has no timer."""
+
+    def without_timer(timeout: float | None = None) -> Any:
+        return shutdown()  # no timeout: 3.12+ default, and 3.11 has none
+
+    return without_timer
 
 
 def main_coroutine(main: Callable[[], Any]) -> Coroutine[Any, Any, Any]:
@@ -170,10 +192,8 @@ def _run_main(main: Callable[[], Any], virtual_time: bool, scenario: Scenario | 
         holder.append(run)
         await run.wait()
 
-    import looptime
-
     # Always a factory: then the Runner leaves the thread's current event loop alone.
-    factory = (lambda: looptime.new_event_loop(start=0)) if virtual_time else asyncio.new_event_loop
+    factory = new_virtual_loop if virtual_time else asyncio.new_event_loop
     interrupted = False
     try:
         with asyncio.Runner(loop_factory=factory) as runner:

@@ -44,6 +44,8 @@ class TracedCoroutine(Coroutine[Any, Any, Any]):
             awaited = self._coro.send(value)
         except BaseException as exc:
             run._step_raised(self, t0, exc)
+            if type(exc) is not StopIteration:
+                _hide_this_frame(exc)
             raise
         if hooked:
             run._unhook()
@@ -71,6 +73,7 @@ class TracedCoroutine(Coroutine[Any, Any, Any]):
                 awaited = self._coro.throw(typ, val, tb)
         except BaseException as exc:
             run._step_raised(self, t0, exc)
+            _hide_this_frame(exc)
             raise
         run._unhook()
         run._suspended(self, t0, run.clock(), awaited)
@@ -85,3 +88,13 @@ class TracedCoroutine(Coroutine[Any, Any, Any]):
     def __getattr__(self, name: str) -> Any:
         """``cr_frame``, ``cr_await``, ``__qualname__``...: the wrapper reads as the coroutine it holds."""
         return getattr(self._coro, name)
+
+
+def _hide_this_frame(exc: BaseException) -> None:
+    """The program's tracebacks (asyncio's "exception was never retrieved" too) show its frames, not the wrapper's."""
+    tb = exc.__traceback__
+    if tb is not None and tb.tb_frame.f_code in _WRAPPER_CODES:
+        exc.__traceback__ = tb.tb_next
+
+
+_WRAPPER_CODES = (TracedCoroutine.send.__code__, TracedCoroutine.throw.__code__)
