@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -37,5 +38,22 @@ def test_networked_and_blocking_scenarios_run_to_their_end_in_a_terminal(name: s
         shown = term.wait_until(lambda screen: "✓ finished" in screen or "✗" in screen, "the end of the run", timeout=30)
         assert re.search(lesson, shown), shown
         assert "Traceback" not in shown and "✗" not in shown.split("\n", 2)[0]
+        term.keys("q")
+        term.wait_for("EXITED-0", timeout=10)
+
+
+def test_your_own_program_with_its_arguments_in_a_terminal(tmp_path: Path) -> None:
+    """A learner's script, run as python runs it: its argparse sees its own arguments, it
+    calls asyncio.run twice, and both runs show, one after the other."""
+    (tmp_path / "mine.py").write_text(
+        '"""Mine"""\nimport argparse, asyncio\n\nasync def fetch(n):\n    await asyncio.sleep(0.2 * n)\n\n'
+        "async def main(count):\n    await asyncio.gather(*(fetch(n) for n in range(1, count + 1)))\n\n"
+        'parser = argparse.ArgumentParser()\nparser.add_argument("--count", type=int)\n'
+        "args = parser.parse_args()\nasyncio.run(main(args.count))\nasyncio.run(main(1))\n"
+        'print("both runs done")\n')
+    with terminal(f"{TASKVIZ} run mine.py -- --count 3", cwd=tmp_path, width=160, height=40) as term:
+        shown = term.wait_for("✓ finished", "main(3)", "fetch(3)", "main(1)", timeout=20)
+        assert "Traceback" not in shown and "error:" not in shown, shown
+        term.wait_for("both runs done", timeout=5)
         term.keys("q")
         term.wait_for("EXITED-0", timeout=10)
