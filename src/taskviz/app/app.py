@@ -4,7 +4,6 @@ the app reads their stream and animates it, so it never freezes with them."""
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import Iterable
 from dataclasses import replace
 
@@ -13,7 +12,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from ..catalog import DEFAULT_SCENARIO, Scenario, all_scenarios, find
-from ..model.summary import run_summary
+from ..model.summary import write_summary
 from ..runner import Finished
 from .screens import HelpScreen, MainScreen
 from .session import Session
@@ -110,8 +109,7 @@ class TaskvizApp(App[None]):
         path, self._json_path = self._json_path, None
         try:
             with open(path, "w", encoding="utf-8") as out:
-                json.dump(run_summary(scenario.name, model, self.session.wall_ns), out, indent=2)
-                out.write("\n")
+                write_summary(out, scenario.name, model, self.session.wall_ns)
         except OSError as exc:
             self.notify(f"cannot write {path}: {exc.strerror}", severity="error", timeout=8)
 

@@ -5,8 +5,9 @@ The JSON layout is a public interface (README, "JSON output"); add keys, never r
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TextIO
 
 from ..wire.record import Outcome
 from .timeline import NS, State, TimelineModel, Track
@@ -78,12 +79,40 @@ def task_summary(model: TimelineModel, track: Track) -> dict[str, Any]:
     return entry
 
 
-def run_summary(scenario: str, model: TimelineModel, wall_ns: int) -> dict[str, Any]:
+def run_summary(scenario: str, model: TimelineModel, wall_ns: int, **extra: Any) -> dict[str, Any]:
+    """The whole summary as one object: for small runs, tests and the app."""
+    return {**_head(scenario, wall_ns), "tasks": [task_summary(model, model.tracks[tid]) for tid in model.order()],
+            **_tail(model), **extra}
+
+
+INDENTED_TASKS = 2_000  # up to this many tasks the JSON is indented for people; beyond, a task a line
+
+
+def write_summary(out: TextIO, scenario: str, model: TimelineModel, wall_ns: int, **extra: Any) -> None:
+    """The same JSON as ``run_summary``, written task by task: a run of 100,000 tasks never
+    holds its whole summary, or the whole text of it, in memory."""
+    if len(model.tracks) <= INDENTED_TASKS:
+        json.dump(run_summary(scenario, model, wall_ns, **extra), out, indent=2)
+        out.write("\n")
+        return
+    head = json.dumps(_head(scenario, wall_ns))
+    out.write(head[:-1] + ', "tasks": [\n')
+    dumps, tracks = json.dumps, model.tracks
+    for n, tid in enumerate(model.order()):
+        if n:
+            out.write(",\n")
+        out.write(dumps(task_summary(model, tracks[tid])))
+    tail = json.dumps({**_tail(model), **extra})
+    out.write("\n], " + tail[1:] + "\n")
+
+
+def _head(scenario: str, wall_ns: int) -> dict[str, Any]:
+    return {"scenario": scenario, "wall_s": _seconds(wall_ns)}
+
+
+def _tail(model: TimelineModel) -> dict[str, Any]:
     longest = model.longest_step
     return {
-        "scenario": scenario,
-        "wall_s": _seconds(wall_ns),
-        "tasks": [task_summary(model, model.tracks[tid]) for tid in model.order()],
         "loop": {
             "busy_s": _seconds(model.busy_ns),
             "longest_step_s": _seconds(model.step_ends[longest] - model.step_starts[longest]) if longest >= 0 else 0.0,
