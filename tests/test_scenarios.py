@@ -103,7 +103,7 @@ def test_http_five_pages_take_the_longest_not_the_sum() -> None:
     assert s(finished.run.wall_ns) == pytest.approx(2.0, abs=0.1)
     assert sum(s(t.awaiting_ns) for t in fetches) == pytest.approx(3.0, abs=0.15)
     strings = finished.record.strings
-    assert all(any(strings[label] == "socket read" for label, _ in t.awaited) for t in fetches)
+    assert all(any(strings[label] == "socket read" for label, _ in t.waits()) for t in fetches)
     handlers = tracks(finished, "RequestHandler._handle_request")
     assert len(handlers) == 5 and all(t.info.group == "server" for t in handlers)
     assert all(t.info.outcome is Outcome.OK for t in fetches)
@@ -173,7 +173,7 @@ def test_fire_and_forget_loses_what_nobody_awaits() -> None:
     assert visit.info.outcome is Outcome.CANCELLED and s(visit.finished_ns) == pytest.approx(2.0, abs=1e-3)
     assert stats.info.outcome is Outcome.CANCELLED and stats.steps == 2
     strings = finished.record.strings
-    awaited_by_main = {strings[label] for label, _ in finished.model.tracks[0].awaited}
+    awaited_by_main = {strings[label] for label, _ in finished.model.tracks[0].waits()}
     assert awaited_by_main == {"sleep 2s"}, "main never awaited any of its tasks"
 
 
@@ -260,7 +260,7 @@ def test_websocket_keeps_one_connection_open() -> None:
     assert finished.record.tasks[0].result.startswith("['echo: message 0', 'echo: message 1', ")
     client = finished.model.tracks[0]  # main chats itself: one task for the whole conversation
     assert client.steps >= 10
-    receives = [t for t in finished.model.tracks if any(finished.record.strings[label] == "websocket receive" for label, _ in t.awaited)]
+    receives = [t for t in finished.model.tracks if any(finished.record.strings[label] == "websocket receive" for label, _ in t.waits())]
     assert {t.info.group for t in receives} == {"", "server"}, "client and server both wait on the socket"
     (handler,) = [t for t in tracks(finished, "RequestHandler._handle_request")]
     assert s(handler.finished_ns) - s(handler.created_ns) >= 2.0, "one connection, open the whole conversation"

@@ -164,6 +164,6 @@ def test_a_taskgroup_and_asyncio_timeout_on_every_version() -> None:
     members = [t for t in finished.model.tracks if t.info.coro.endswith("member")]
     assert [t.info.outcome for t in members] == [Outcome.OK, Outcome.OK]
     strings = finished.record.strings
-    root_labels = [strings[label] for label, _ in finished.model.tracks[0].awaited]
+    root_labels = [strings[label] for label, _ in finished.model.tracks[0].waits()]
     assert root_labels[0] == "TaskGroup" and "sleep 3s" in root_labels
     assert finished.run.wall_ns == pytest.approx(2.5e9, abs=5e6)

@@ -26,7 +26,7 @@ def line_of(marker: str) -> str:
 
 def labels(finished, track) -> list[tuple[str, str]]:
     strings = finished.record.strings
-    return [(strings[label], strings[location]) for label, location in track.awaited]
+    return [(strings[label], strings[location]) for label, location in track.waits()]
 
 
 # -- states ---------------------------------------------------------------------------

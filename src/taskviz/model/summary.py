@@ -75,7 +75,7 @@ def task_summary(model: TimelineModel, track: Track) -> dict[str, Any]:
     entry["awaiting_s"] = track.awaiting_ns // 1000 / 1e6
     entry["ready_s"] = track.ready_ns // 1000 / 1e6
     entry["steps"] = track.steps
-    entry["awaited"] = [{"what": strings[label], "at": strings[location]} for label, location in track.awaited]
+    entry["awaited"] = [{"what": strings[label], "at": strings[location]} for label, location in track.waits()]
     return entry
 
 

@@ -77,7 +77,7 @@ class TaskDetails(Static):
             if info.raised_at:
                 grid.add_row("raised at", visible(info.raised_at))
         elif track.awaited:
-            waits = visible(", ".join(dict.fromkeys(strings[label] for label, _ in track.awaited)))
+            waits = visible(", ".join(dict.fromkeys(strings[label] for label, _ in track.waits())))
             grid.add_row("awaited", Text(waits, style="dim"))
         parent = model.tracks[info.parent].info if info.parent is not None else None
         grid.add_row("parent", visible(parent.coro) if parent is not None else "—")
