@@ -528,3 +528,31 @@ def test_a_bad_yield_fails_the_task_as_it_would_untraced() -> None:
     assert finished.record.tasks[0].outcome is Outcome.FAILED
     assert finished.record.tasks[0].exception.startswith("RuntimeError: Task got bad yield")
     assert str(plain.value).startswith("Task got bad yield")
+
+
+def test_labels_stay_few_however_many_delays_and_joins() -> None:
+    """A long run must not grow its string table with every sleep delay or every joined task."""
+    import random
+
+    from taskviz.stage.awaits import NAMED_JOINS
+
+    rng = random.Random(7)
+
+    async def napper() -> None:
+        for _ in range(5):
+            await asyncio.sleep(rng.random() / 1000)
+
+    async def joiner(task: asyncio.Task[None]) -> None:
+        await task
+
+    async def main() -> None:
+        naps = [asyncio.create_task(napper()) for _ in range(NAMED_JOINS + 200)]
+        await asyncio.gather(*(joiner(task) for task in naps))
+
+    finished = trace(main, virtual_time=True)
+    strings = finished.record.strings
+    sleeps = [s for s in strings if s.startswith("sleep ")]
+    # two significant figures (0.00012s, not 0.000123456789s): at most 90 labels a decade, not one a nap
+    assert 10 < len(sleeps) < 500 < 5 * (NAMED_JOINS + 200)
+    joins = [s for s in strings if s.startswith("task ")]
+    assert len(joins) == NAMED_JOINS and "a task" in strings

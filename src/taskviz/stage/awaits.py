@@ -115,6 +115,17 @@ _GENERATOR = types.GeneratorType
 _SLEEP_CODE = asyncio.sleep.__code__
 
 
+NAMED_JOINS = 1_000  # joins on a task are labelled with its name for this many distinct tasks
+
+
+def _quantised(delay: Any) -> str:
+    """A sleep's delay in two significant figures: ``sleep(random.random())`` must not intern a
+    new label at every call (171,000 strings in one run), and 0.30000000000000004 reads as 0.3."""
+    if type(delay) not in (int, float):
+        return "?"  # float() of the program's own number type would run its code inside the step
+    return f"{delay:.2g}" if abs(delay) < 100 else f"{delay:.0f}"
+
+
 Suspension = tuple[int, int, "float | None"]
 """(label string id, location string id, loop time a sleep ends or None): a plain tuple,
 since a NamedTuple costs a quarter of a microsecond at every suspension."""
@@ -133,6 +144,7 @@ class AwaitDescriber:
         self._locations_by_offset: dict[tuple[int, int], tuple[int, types.CodeType]] = {}
         self._creation_sites: dict[int, str] = {}
         self._keep: list[types.CodeType] = []  # code objects whose ids key _creation_sites
+        self._joined_names: set[str] = set()
 
     def is_user_code(self, code: types.CodeType) -> bool:
         known = self._user_code.get(id(code))
@@ -219,7 +231,7 @@ class AwaitDescriber:
                 local = known.f_locals
                 handle = local.get("h")
                 deadline = handle.when() if handle is not None else None
-                return self._record.intern(f"sleep {local.get('delay', 0):g}s"), location, deadline
+                return self._record.intern(f"sleep {_quantised(local.get('delay', 0))}s"), location, deadline
             return code_labels[id(code)][0], location, None
         if first_lib is not None:
             return code_labels[id(first_lib.f_code)][0], location, None
@@ -260,7 +272,11 @@ class AwaitDescriber:
     def _future_label(self, awaited: Any) -> int:
         record = self._record
         if isinstance(awaited, asyncio.Task):
-            sid = record.intern(f"task {awaited.get_name()}")
+            # named while there are few; a server joining 60,000 tasks must not intern 60,000 labels
+            name = awaited.get_name() if len(self._joined_names) < NAMED_JOINS else None
+            if name is not None:
+                self._joined_names.add(name)
+            sid = record.intern(f"task {name}" if name is not None else "a task")
             record.join_labels.add(sid)
             return sid
         kind = type(awaited).__name__
