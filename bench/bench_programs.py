@@ -12,6 +12,11 @@ steps, so the ratio is the instrumentation's cost), the two commands run in turn
 Printed: the median of each, their ratio, and the target of issue 10 (taskviz within 2x
 python's time + 0.5 s) with whether it is met. Medians of paired runs: one slow run (the
 machine doing something else) moves neither.
+
+Then the whole command's peak memory on a server-like program (``bench/programs/
+server_like.py``: 60,000 short request tasks through a queue and a lock) against python's,
+per task, with and without ``--json`` (target: at most 1 KB a task above python), and how
+long ``taskviz --help`` takes (target 0.3 s).
 """
 
 from __future__ import annotations
@@ -38,6 +43,36 @@ def seconds(command: list[str]) -> float:
     return time.perf_counter() - started
 
 
+SERVER_LIKE = Path(__file__).resolve().parent / "programs" / "server_like.py"
+SERVER_REQUESTS = 60_000
+_PEAK = ("import resource, subprocess, sys; subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL); "
+         "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+
+
+def peak_kb(command: list[str]) -> int:
+    """The peak resident memory of ``command``'s process, in KB (a fresh parent for each, so it is its own)."""
+    result = subprocess.run([sys.executable, "-c", _PEAK, *command], capture_output=True, text=True, check=True)
+    return int(result.stdout.split()[-1])
+
+
+def memory(out: str) -> bool:
+    program = [str(SERVER_LIKE), str(SERVER_REQUESTS)]
+    plain = peak_kb([sys.executable, *program])
+    headless = peak_kb([sys.executable, "-m", "taskviz", "run", program[0], "--headless", "--", program[1]])
+    with_json = peak_kb([sys.executable, "-m", "taskviz", "run", program[0], "--headless", "--json", out, "--", program[1]])
+    print(f"\nserver-like, {SERVER_REQUESTS:,} request tasks: peak memory")
+    print(f"  python {plain / 1024:.0f} MB; taskviz {headless / 1024:.0f} MB, with --json {with_json / 1024:.0f} MB")
+    above = [(kb - plain) * 1024 / SERVER_REQUESTS for kb in (headless, with_json)]
+    print(f"  above python, a task: {above[0]:,.0f} B, with --json {above[1]:,.0f} B   (target <= 1,024 B)")
+    return max(above) <= 1024
+
+
+def startup() -> bool:
+    runs = sorted(seconds([sys.executable, "-m", "taskviz", "--help"]) for _ in range(5))
+    print(f"\ntaskviz --help: {statistics.median(runs):.2f} s (median of 5; target <= 0.3 s)")
+    return statistics.median(runs) <= 0.3
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repeat", type=int, default=7)
@@ -59,6 +94,8 @@ def main() -> int:
             met &= ok
             print(f"{path.name:<24} {plain:>7.2f}s {traced:>7.2f}s {traced / plain:>5.2f}x  "
                   f"{'met' if ok else 'MISSED'} (limit {limit:.2f} s)")
+        met &= memory(out)
+    met &= startup()
     return 0 if met else 1
 
 
