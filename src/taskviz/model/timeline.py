@@ -119,8 +119,8 @@ class TimelineModel:
         self.end_ns = 0
         self.step_starts = array("q")
         self.step_ends = array("q")
-        self.step_tasks = array("q")
-        self.step_locations = array("q")
+        self.step_tasks = array("i")  # task ids and string ids fit 32 bits: 8 bytes a step saved
+        self.step_locations = array("i")
         self.busy_ns = 0
         self.alive_count = 0  # tasks created and not finished, kept up as rows come in
         self.longest_step = -1
