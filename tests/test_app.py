@@ -343,3 +343,12 @@ async def test_what_the_program_writes_is_shown_never_executed(tmp_path: Path) -
         assert any("␛]0;HACKED␇title ␛[?1000l mouse" in line for line in printed)
         assert any("raw ␛[2J on fd 2" in line for line in printed), "file-descriptor writes are captured too"
         assert not any("\x1b" in line for line in log.lines)
+
+
+async def test_no_stage_process_outlives_the_app_however_it_ends() -> None:
+    """Not only ``q``: an app that ends any other way (here, the test's end) stops its stages too."""
+    app = TaskvizApp("basic")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_until(pilot, lambda: app.session._pool._ready is not None)
+        warm = app.session._pool._ready
+    assert warm is not None and warm.process.poll() is not None, "the waiting stage has exited"

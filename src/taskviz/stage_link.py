@@ -21,6 +21,7 @@ from typing import Any
 from .wire import commands
 from .wire.stream import Chunk, RecordBuilder, StreamError, StreamReader
 
+REAP_S = 2.0  # after the stream closes, how long its process gets to exit
 POLITE_S = 0.5  # how long cancelled tasks get to finish before the stage is terminated
 TERM_S = 0.2  # how long SIGTERM gets before SIGKILL: together well inside a second
 
@@ -150,6 +151,14 @@ class StageLink:
         finally:
             os.close(fd)
             self._eof = True
+            self._reap()
+
+    def _reap(self) -> None:
+        """The stream closes as the stage exits: collect its exit, so no zombie is left waiting."""
+        try:
+            self.process.process.wait(REAP_S)
+        except subprocess.TimeoutExpired:
+            pass  # still running (a stop will see to it)
 
     def _read_stderr(self) -> None:
         stream = self.process.process.stderr

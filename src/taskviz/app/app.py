@@ -113,6 +113,10 @@ class TaskvizApp(App[None]):
         except OSError as exc:
             self.notify(f"cannot write {path}: {exc.strerror}", severity="error", timeout=8)
 
+    async def on_unmount(self) -> None:
+        """However the app ends (ctrl+c, an error, a test's end), no stage process outlives it."""
+        await asyncio.to_thread(self.session.close)
+
     async def action_quit(self) -> None:
         """Stop the running program (politely, then for sure) and quit: nothing is left behind."""
         self._write_json()
