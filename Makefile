@@ -19,10 +19,12 @@ test-all:
 	bash .ci/each-python
 
 bench: $(INSTALLED)
+	-$(BIN)/python -m pip install -q -e '.[test,bench]'
 	$(BIN)/python bench/bench_tracing.py
 	$(BIN)/python bench/bench_frame.py
 	$(BIN)/python bench/bench_ui_wall.py
 	$(BIN)/python bench/bench_programs.py
+	$(BIN)/python bench/bench_peers.py
 
 $(INSTALLED): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "taskviz needs Python 3.11 or newer")'
