@@ -50,7 +50,7 @@ class _LoopHooks:
     def attach(self, run: Run) -> None:
         if not self.runs:
             self._factory_before = self.loop.get_task_factory()
-            run._loop_vars["create_task"] = self._traced_create_task
+            self.loop.create_task = self._traced_create_task  # type: ignore[method-assign]
             if not isinstance(getattr(self.loop, "_default_executor", None), TracingExecutor):
                 self.loop.set_default_executor(TracingExecutor(thread_name_prefix="asyncio"))
         self.runs.append(run)
@@ -62,7 +62,10 @@ class _LoopHooks:
             self.loop_run = None
         if self.runs:
             return
-        run._loop_vars.pop("create_task", None)
+        try:
+            del self.loop.create_task
+        except AttributeError:
+            pass
         _HOOKS.pop(self.loop, None)
 
     def _traced_create_task(self, coro: Any, **kwargs: Any) -> asyncio.Task[Any]:

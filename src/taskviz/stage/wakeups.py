@@ -29,11 +29,18 @@ _AWAITING, _YIELDED, _WOKEN = Kind.AWAITING, Kind.YIELDED, Kind.WOKEN
 class WakeUps:
     """The suspension and wake-up half of a run."""
 
+    def _hook(self: Run) -> None:
+        self.loop.call_soon = self._hooked_call_soon_bound  # type: ignore[method-assign]
+        self._hooked = True
+
     def _unhook(self: Run) -> None:
+        if not self._hooked:
+            return
+        self._hooked = False
         if self._prior_call_soon is None:
-            self._loop_vars.pop("call_soon", None)
+            del self.loop.call_soon
         else:
-            self._loop_vars["call_soon"] = self._prior_call_soon
+            self.loop.call_soon = self._prior_call_soon  # type: ignore[method-assign]
 
     def _suspended(self: Run, traced: TracedCoroutine, t0: int, t1: int, awaited: Any) -> None:
         if awaited is None:

@@ -35,8 +35,8 @@ class TracedCoroutine(Coroutine[Any, Any, Any]):
         if run.gate is not None and run.gate.armed:
             run.gate.enter()
         if run._waiting:
-            run._loop_vars["call_soon"] = run._hook
-            hooked = True
+            run.loop.call_soon = run._hooked_call_soon_bound
+            run._hooked = hooked = True
         else:
             hooked = False
         t0 = run.clock()
@@ -64,7 +64,7 @@ class TracedCoroutine(Coroutine[Any, Any, Any]):
         run = self._run
         if run.gate is not None and run.gate.armed:
             run.gate.enter()
-        run._loop_vars["call_soon"] = run._hook
+        run._hook()
         t0 = run.clock()
         try:
             if val is None and tb is None:
