@@ -14,14 +14,15 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def taskviz(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+def taskviz(*args: str, cwd: Path = ROOT, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    """The real command, as a user types it (``cwd``: where they stand), without colour, 100 columns."""
     env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "100"}
     return subprocess.run(
         [sys.executable, "-m", "taskviz", *args],
         capture_output=True,
         text=True,
         timeout=timeout,
-        cwd=ROOT,
+        cwd=cwd,
         env=env,
     )
 

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from taskviz.catalog import read
+from test_cli import taskviz
 from taskviz.runner import run_headless
 from taskviz.wire.record import Outcome
 
@@ -28,11 +29,6 @@ def write(tmp_path: Path, body: str, name: str = "prog.py") -> Path:
     path = tmp_path / name
     path.write_text(body)
     return path
-
-
-def taskviz(*args: str, cwd: Path = ROOT, timeout: float = 60) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "taskviz", *args], capture_output=True, text=True, cwd=cwd,
-                          timeout=timeout, env={**os.environ, "NO_COLOR": "1", "COLUMNS": "100"})
 
 
 def test_every_loop_is_its_own_run_one_after_another(tmp_path: Path) -> None:

@@ -19,8 +19,8 @@ from typing import NoReturn, TextIO
 
 from . import __version__
 from .catalog import DEFAULT_SCENARIO, Scenario, ScenarioError, all_scenarios, find, find_module
-from .runner import Finished, run_headless, run_program
-from .stage.program import Program, run_exit_functions
+from .runner import Finished, run_headless
+from .stage.program import run_exit_functions
 from .model.summary import write_summary
 from .text import visible
 from .textchart import render
@@ -176,10 +176,6 @@ def _target(args: argparse.Namespace) -> Scenario:
 
 def _run_headless(args: argparse.Namespace) -> int:
     scenario = _target(args)
-    if scenario.module is not None:
-        program = Program(module=scenario.module, args=scenario.args)
-    else:
-        program = Program(path=Path(scenario.argv0), args=scenario.args)
     to_stdout = args.json == "-"
     until = (args.until or DEFAULT_UNTIL_S) if args.virtual_time else None
     # With the JSON on stdout, all the program writes (even os.write(1) and its children) goes to stderr.
@@ -187,7 +183,7 @@ def _run_headless(args: argparse.Namespace) -> int:
     # collections then scan what python's would, not taskviz too
     gc.freeze()
     with _stdout_to_stderr() if to_stdout else contextlib.nullcontext():
-        finished = run_program(program, scenario=scenario, virtual_time=args.virtual_time, until_s=until)
+        finished = run_headless(scenario, virtual_time=args.virtual_time, until_s=until)
         run_exit_functions()
     gc.disable()  # the program is over: building the summary makes no garbage worth collecting
     out = sys.stderr if to_stdout else sys.stdout

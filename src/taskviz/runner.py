@@ -89,13 +89,9 @@ def run_program(program: Program, *, scenario: Scenario | None = None, virtual_t
     if stopped:
         notes.append(f"stopped at {until_s:g} s of virtual time (--until): the program was still running")
         code = UNTIL_EXIT
-    runs = watch.runs
-    if runs:
-        first, last = runs[0], runs[-1]
-        end = last.root_done_ns if last.root_done_ns is not None else last.finished_ns or last.clock()
-        span = Span(record, first.started_ns, end - first.started_ns)
-    else:
-        span = Span(record, 0, 0)
+    started, ended, _ = watch.extent()
+    span = Span(record, started, ended - started)
+    if not watch.runs:
         notes.append("the program made no event loop: there are no tasks to show")
     with gc_paused():  # the program is over: a model of 100,000 tasks is all new objects, none garbage
         model = TimelineModel(record, span.started_ns)
@@ -159,12 +155,17 @@ def main_coroutine(main: Callable[[], Any]) -> Coroutine[Any, Any, Any]:
 def run_headless(scenario: Scenario, *, virtual_time: bool = False, until_s: float | None = None) -> Finished:
     """Run ``scenario``'s file as ``python`` would, to the end; from inside a running loop, on a thread."""
     program = Program(path=Path(scenario.argv0) if scenario.module is None else None, module=scenario.module, args=scenario.args)
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return run_program(program, scenario=scenario, virtual_time=virtual_time, until_s=until_s)
+    return _off_any_loop(run_program, program, scenario=scenario, virtual_time=virtual_time, until_s=until_s)
+
+
+def _off_any_loop(fn: Callable[..., Finished], /, *args: Any, **kwargs: Any) -> Finished:
+    """``fn(...)`` here, or on a thread of its own when called from inside a running loop (a test,
+    the app), since a loop cannot run inside another. Never from inside an ``except`` block:
+    the program's own errors would chain onto that exception."""
+    if asyncio.events._get_running_loop() is None:
+        return fn(*args, **kwargs)
     with concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="taskviz-run") as pool:
-        return pool.submit(run_program, program, scenario=scenario, virtual_time=virtual_time, until_s=until_s).result()
+        return pool.submit(fn, *args, **kwargs).result()
 
 
 def run_main(main: Callable[[], Any], *, virtual_time: bool = False, scenario: Scenario | None = None) -> Finished:
@@ -174,14 +175,7 @@ def run_main(main: Callable[[], Any], *, virtual_time: bool = False, scenario: S
     no real time, yet every timestamp reads as if they had, identically on every run.
     Called from inside a running loop (a test, the app), it runs on a thread of its own.
     """
-    try:
-        loop: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
-    except RuntimeError:
-        loop = None
-    if loop is None:  # run outside the handler, or the scenario's errors would chain onto it
-        return _run_main(main, virtual_time, scenario)
-    with concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="taskviz-run") as pool:
-        return pool.submit(_run_main, main, virtual_time, scenario).result()
+    return _off_any_loop(_run_main, main, virtual_time, scenario)
 
 
 def _run_main(main: Callable[[], Any], virtual_time: bool, scenario: Scenario | None) -> Finished:

@@ -46,11 +46,16 @@ class Stage:
         self.clock = StageClock()
         self.gate = StepGate(self.clock)
         self.time = TimeControl(self.clock, self.gate)
-        self.runs: list[Run] = []
+        self.watch = LoopWatch(self.record, make_loop=lambda: new_stage_loop(self.clock), on_run=self._on_run)
+
+    @property
+    def runs(self) -> list[Run]:
+        """The program's runs so far, one per event loop it made."""
+        return self.watch.runs
 
     @property
     def run(self) -> Run | None:
-        """The latest of the program's runs (one per event loop it made)."""
+        """The latest of the program's runs."""
         return self.runs[-1] if self.runs else None
 
     def _write(self, data: bytes) -> None:
@@ -82,15 +87,14 @@ class Stage:
         if "input(" in scenario.source:
             self.writer.output(self.clock.now_ns(), "note", "this program calls input(): here its standard input is "
                                "empty, so input() gets end-of-file (EOFError), not your keyboard")
-        watch = LoopWatch(self.record, make_loop=lambda: new_stage_loop(self.clock), on_run=self._on_run)
         module = request.get("module")
         program = Program(path=None if module else Path(request["path"]), module=module, args=tuple(request.get("args") or ()))
         ending = Ending(1)
         try:
-            ending = run_as_main(program, watch)
+            ending = run_as_main(program, self.watch)
             run_exit_functions()  # the stage ends with os._exit, which would skip them
         finally:
-            for note in watch.notes:
+            for note in self.watch.notes:
                 self.writer.output(self._now_ns(), "note", note)
             sys.stdout.flush()
             sys.stderr.flush()
@@ -103,7 +107,6 @@ class Stage:
         """A loop the program made is being traced: steps pass the gate, the viewer steers it."""
         run.gate = self.gate
         self.gate.follow(run.loop)
-        self.runs.append(run)
 
     def _viewer_gone(self) -> None:
         """The control pipe closed: stop the program as ctrl+c would, and the process soon after."""
@@ -142,11 +145,9 @@ class Stage:
     def _end(self, ending: Ending) -> dict[str, Any]:
         end: dict[str, Any] = {"exit": ending.code, "error": None, "raised": ending.raised}
         if self.runs:
-            first, last = self.runs[0], self.runs[-1]
-            finished = last.finished_ns if last.finished_ns is not None else last.clock()
-            ended = last.root_done_ns if last.root_done_ns is not None else finished
+            started, ended, finished = self.watch.extent()
             root = self.record.tasks[0] if self.record.tasks else None
-            end.update(started_ns=first.started_ns, wall_ns=ended - first.started_ns, finished_ns=finished,
+            end.update(started_ns=started, wall_ns=ended - started, finished_ns=finished,
                        outcome=None if root is None or root.outcome is None else int(root.outcome))
         return end
 

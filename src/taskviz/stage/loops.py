@@ -92,6 +92,19 @@ class LoopWatch:
             run.close()
             run.describe_later()
 
+    def extent(self) -> tuple[int, int, int]:
+        """(first run's start, last main's end, last run's end) in clock ns; zeros before any run.
+
+        What a program's runs span as one: its wall time is from the first loop's start to
+        the end of the last loop's main task (or of the run, if it had none).
+        """
+        if not self.runs:
+            return 0, 0, 0
+        first, last = self.runs[0], self.runs[-1]
+        finished = last.finished_ns if last.finished_ns is not None else last.clock()
+        ended = last.root_done_ns if last.root_done_ns is not None else finished
+        return first.started_ns, ended, finished
+
     def _patch(self, owner: type, name: str, value: Any) -> None:
         self._originals[(owner, name)] = owner.__dict__[name]
         setattr(owner, name, value)

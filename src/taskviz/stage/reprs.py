@@ -143,8 +143,9 @@ def describe_args(values: Iterable[Any], limit: int = 17, describe: Callable[[An
     return text
 
 
-def needs_later(values: Sequence[Any]) -> bool:
-    return any(not says_nothing(v) and type(v) is not str and now(v) is None for v in values)
+def waiting_type(values: Sequence[Any]) -> type | None:
+    """The type of the first value whose description must wait for the run's end, if any."""
+    return next((type(v) for v in values if type(v) is not str and not says_nothing(v) and now(v) is None), None)
 
 
 class Later:

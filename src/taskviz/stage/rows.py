@@ -61,14 +61,14 @@ class TaskRows:
     def _describe_args(self: Run, info: TaskInfo, values: list[Any]) -> None:
         """The arguments as a label now, as far as that runs no program code; the rest when the run ends."""
         info.args = reprs.describe_args(values)
-        if reprs.needs_later(values):
+        kind = reprs.waiting_type(values)
+        if kind is not None:
             record = self.record
 
             def store(text: str) -> None:
                 info.args = text
                 record.touch(info.id)
 
-            kind = next((type(v) for v in values if type(v) is not str and reprs.now(v) is None), object)
             self.later.add(lambda: reprs.describe_args(values, describe=reprs.careful), store, kind)
 
     def _describe_outcome(self: Run, info: TaskInfo, value: Any, failed: bool) -> None:

@@ -7,7 +7,7 @@ import threading
 from typing import TYPE_CHECKING
 
 from .awaits import display_path
-from .wrapper import TracedCoroutine
+from .wrapper import STEP_CODES
 
 if TYPE_CHECKING:
     from .run import Run
@@ -24,7 +24,6 @@ class StallWatch(threading.Thread):
 
     INTERVAL_S = 0.01
     THRESHOLD_NS = 20_000_000
-    _STEP_CODES = (TracedCoroutine.send.__code__, TracedCoroutine.throw.__code__)
 
     def __init__(self, run: Run) -> None:
         super().__init__(name="taskviz-stall-watch", daemon=True)
@@ -53,7 +52,7 @@ class StallWatch(threading.Thread):
         """
         top = sys._current_frames().get(run._loop_thread)
         frame = top
-        send, throw = self._STEP_CODES
+        send, throw = STEP_CODES
         while frame is not None and frame.f_code is not send and frame.f_code is not throw:  # identity: code == code is slow
             frame = frame.f_back
         if frame is None:

@@ -93,8 +93,9 @@ class TracedCoroutine(Coroutine[Any, Any, Any]):
 def _hide_this_frame(exc: BaseException) -> None:
     """The program's tracebacks (asyncio's "exception was never retrieved" too) show its frames, not the wrapper's."""
     tb = exc.__traceback__
-    if tb is not None and tb.tb_frame.f_code in _WRAPPER_CODES:
+    if tb is not None and (tb.tb_frame.f_code is STEP_CODES[0] or tb.tb_frame.f_code is STEP_CODES[1]):
         exc.__traceback__ = tb.tb_next
 
 
-_WRAPPER_CODES = (TracedCoroutine.send.__code__, TracedCoroutine.throw.__code__)
+# The frames of a step in progress; compared by identity (``==`` between code objects is slow).
+STEP_CODES = (TracedCoroutine.send.__code__, TracedCoroutine.throw.__code__)
