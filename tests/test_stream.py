@@ -250,6 +250,23 @@ def test_folding_three_rows_at_a_time_gives_the_same_record() -> None:
     assert builder.end == {"wall_ns": 95, "status": 0}
 
 
+def test_folded_only_once_the_end_is_applied_not_when_the_rows_are() -> None:
+    """A burst of task chunks counts as work: a budgeted fold can stop with no rows left but
+    the END still queued. A viewer that took "no rows left" for "over" reported a run that
+    ended well as a stage that died without a word."""
+    builder = RecordBuilder()
+    for chunk in chunks_of(recording_bytes()):
+        builder.add(chunk)
+    seen_unfolded_without_rows = False
+    while not builder.folded:
+        builder.fold(max_rows=1)
+        if builder.backlog_rows == 0 and not builder.folded:
+            seen_unfolded_without_rows = True
+            assert builder.end is None
+    assert seen_unfolded_without_rows, "the case this guards: rows done, END not yet applied"
+    assert builder.end == {"wall_ns": 95, "status": 0}
+
+
 # -- a writer on another thread -------------------------------------------------------------
 
 

@@ -200,7 +200,8 @@ class StageLink:
         if not self._eof:
             return False
         gone = self.builder.end is not None or self.process.process.poll() is not None
-        return gone and not self._inbox and not self.builder.backlog_rows
+        # folded, not only no rows left: a burst of task chunks can hold the END back a frame
+        return gone and not self._inbox and self.builder.folded
 
     @property
     def end(self) -> dict[str, Any]:

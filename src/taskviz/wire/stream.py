@@ -528,6 +528,11 @@ class RecordBuilder:
         """Rows added but not folded into the record yet."""
         return self._backlog
 
+    @property
+    def folded(self) -> bool:
+        """Everything added has been applied: rows, and the chunks between them (an END too)."""
+        return not self._queue and self._rows is None
+
     def add(self, chunk: Chunk) -> None:
         self._queue.append(chunk)
         if chunk.type == ChunkType.ROWS:
