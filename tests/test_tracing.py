@@ -229,8 +229,12 @@ def test_labels_and_lines_of_what_tasks_await() -> None:
 
 
 def test_executor_and_socket_waits_are_named() -> None:
+    slept: list[float] = []  # what each job took, by its own clock: the truth taskviz must show
+
     def blocking() -> int:
+        started = time.perf_counter()
         time.sleep(0.02)
+        slept.append(time.perf_counter() - started)
         return 3
 
     async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -265,8 +269,9 @@ def test_executor_and_socket_waits_are_named() -> None:
     assert ("socket read", line_of("read-line")) in labels(finished, track_named(model, "client"))
     jobs = [track for track in model.tracks if track.info.kind == "thread"]
     assert [job.info.coro.split(".")[-1] for job in jobs] == ["blocking", "blocking"]
-    for job in jobs:
-        assert seconds(job.running_ns) == pytest.approx(0.02, abs=0.015)
+    for job, own in zip(jobs, slept, strict=True):
+        # against the job's own measurement, not the 0.02 asked for: a loaded machine oversleeps
+        assert own <= seconds(job.running_ns) <= own + 0.015
         assert job.info.result == "3"
         assert job.info.parent == 0
     assert finished.record.tasks[0].result == "(3, 3, b'HELLO\\n')"
@@ -466,9 +471,13 @@ def test_aiohttp_client_and_server_work_traced() -> None:
 
 
 def test_a_blocking_step_is_measured_and_located() -> None:
+    blocked: list[float] = []  # how long the block took, by the program's own clock
+
     async def blocker() -> None:
         await asyncio.sleep(0.01)
+        started = time.perf_counter()
         time.sleep(0.1)  # blocking-line
+        blocked.append(time.perf_counter() - started)
         await asyncio.sleep(0.01)
 
     async def main() -> None:
@@ -476,7 +485,9 @@ def test_a_blocking_step_is_measured_and_located() -> None:
 
     model = trace(main, virtual_time=False).model
     longest = model.step(model.longest_step)
-    assert seconds(longest.end_ns - longest.start_ns) == pytest.approx(0.1, abs=0.02)
+    # against the program's own measurement, not the 0.1 asked for: a loaded machine oversleeps
+    (own,) = blocked
+    assert 0.1 <= own <= seconds(longest.end_ns - longest.start_ns) <= own + 0.02
     assert model.step_where(model.longest_step) == line_of("blocking-line")
     assert model.blocks == [model.longest_step]
     assert seconds(model.busy_ns) >= 0.1
