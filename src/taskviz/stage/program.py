@@ -20,6 +20,7 @@ import os
 import runpy
 import signal
 import sys
+import threading
 import traceback
 import types
 from collections.abc import Callable
@@ -119,9 +120,19 @@ def _run_file(path: str, main: types.ModuleType) -> None:
     exec(code, main.__dict__)
 
 
+_interrupted = threading.Event()
+
+
 def interrupt() -> None:
-    """Stop the program as ctrl+c would: SIGINT, which ``asyncio.run`` turns into cancelling main."""
-    os.kill(os.getpid(), signal.SIGINT)
+    """Stop the program as ctrl+c would, once: SIGINT, which ``asyncio.run`` turns into cancelling main.
+
+    Once per process: a viewer stopping a run also closes its control pipe, and a second
+    SIGINT is ``asyncio.run``'s hard interrupt, which would cut short the cleanup (the
+    program's ``finally`` blocks) the first one began. The stage process serves one program.
+    """
+    if not _interrupted.is_set():
+        _interrupted.set()
+        os.kill(os.getpid(), signal.SIGINT)
 
 
 def _set_path0(folder: str) -> None:
