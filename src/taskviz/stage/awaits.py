@@ -110,6 +110,7 @@ _AIOHTTP_LABELS: dict[str, tuple[str, bool]] = {
 _ASYNCIO_DIR = str(Path(asyncio.__file__).resolve().parent) + os.sep
 _AIOHTTP_DIR = f"{os.sep}aiohttp{os.sep}"
 _SITE_USER, _SITE_OURS, _SITE_LIBRARY = "user", "ours", "library"
+_STAGE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep  # the stage's modules: never a task's creator
 _COROUTINE = types.CoroutineType
 _GENERATOR = types.GeneratorType
 _SLEEP_CODE = asyncio.sleep.__code__
@@ -130,6 +131,14 @@ Suspension = tuple[int, int, "float | None"]
 """(label string id, location string id, loop time a sleep ends or None): a plain tuple,
 since a NamedTuple costs a quarter of a microsecond at every suspension."""
 
+CodeInfo = tuple[bool, int, bool, "dict[int, int]", types.CodeType]
+"""What a suspension needs to know of a code object, cached per code: whether it is the
+user's, its label's string id, whether the label is one a learner knows, the location
+string id at each instruction offset seen so far, and the code itself (kept alive, so its
+id is never reused while cached)."""
+
+_SLEEP_LABELS_HELD = 4_096  # distinct sleep delays whose label is kept ready: random delays must not grow it
+
 
 class AwaitDescriber:
     """Turns a suspended coroutine chain into record string ids, caching what repeats."""
@@ -137,35 +146,31 @@ class AwaitDescriber:
     def __init__(self, record: EventRecord) -> None:
         self._record = record
         # Keyed by id(code): hashing a code object hashes its bytecode, on every lookup.
-        # Each value keeps its code object alive, so an id is never reused while cached.
-        self._user_code: dict[int, tuple[bool, types.CodeType]] = {}
+        self._codes: dict[int, CodeInfo] = {}
         self._locations: dict[tuple[types.CodeType, int], int] = {}
-        self._code_labels: dict[int, tuple[int, bool, types.CodeType]] = {}
-        self._locations_by_offset: dict[tuple[int, int], tuple[int, types.CodeType]] = {}
+        self._sleep_labels: dict[Any, int] = {}
         self._creation_sites: dict[int, str] = {}
         self._keep: list[types.CodeType] = []  # code objects whose ids key _creation_sites
         self._joined_names: set[str] = set()
 
     def is_user_code(self, code: types.CodeType) -> bool:
-        known = self._user_code.get(id(code))
-        if known is None:
-            known = self._user_code[id(code)] = (is_user_file(code.co_filename), code)
-        return known[0]
+        info = self._codes.get(id(code))
+        if info is None:
+            info = self._code_info(code)
+        return info[0]
 
     def creation_site(self, frame: types.FrameType | None) -> int:
-        """String id of the innermost user line in a creator's stack, 0 if taskviz itself created it."""
+        """String id of the innermost user line in a creator's stack, 0 if taskviz itself created it.
+
+        The stage's own frames (the hooks that saw the task made) are passed over. Runs
+        for every task made, so what each code object is, is worked out once.
+        """
         known_sites = self._creation_sites
         while frame is not None:
             code = frame.f_code
             kind = known_sites.get(id(code))
             if kind is None:
-                if self.is_user_code(code):
-                    kind = _SITE_USER
-                elif code.co_filename.startswith(PACKAGE_DIR):
-                    kind = _SITE_OURS
-                else:
-                    kind = _SITE_LIBRARY
-                known_sites[id(code)] = kind
+                kind = known_sites[id(code)] = self._site_kind(code)
                 self._keep.append(code)
             if kind is _SITE_USER:
                 return self.location_at(frame)
@@ -173,6 +178,15 @@ class AwaitDescriber:
                 return 0
             frame = frame.f_back
         return 0
+
+    def _site_kind(self, code: types.CodeType) -> str:
+        if self.is_user_code(code):
+            return _SITE_USER
+        if code.co_filename.startswith(_STAGE_DIR):
+            return _SITE_LIBRARY  # passed over like a library's frames
+        if code.co_filename.startswith(PACKAGE_DIR):
+            return _SITE_OURS
+        return _SITE_LIBRARY
 
     def location_of(self, code: types.CodeType, line: int | None) -> int:
         key = (code, line or code.co_firstlineno)
@@ -185,75 +199,106 @@ class AwaitDescriber:
     def describe(self, coro: Any, awaited: Any) -> Suspension:
         """Label and line for a task whose step just yielded ``awaited``.
 
-        Runs at every suspension, so the walk touches only cached facts about code
-        objects: whether each is user code, and what label its library frames carry.
+        Runs at every suspension, so the walk reads only ``cr_code`` and ``cr_await`` (no
+        frame objects: asking a library coroutine for its frame makes one, and reading
+        ``f_code`` raises an audit event) and cached facts about each code object. Only
+        the frame whose line is shown, and a sleep's, are looked at.
         """
-        user_code = self._user_code
-        code_labels = self._code_labels
-        user: types.FrameType | None = None
-        outer: types.FrameType | None = None
-        first_lib: types.FrameType | None = None  # the library call the user made
-        known: types.FrameType | None = None  # the first library frame with a label a learner knows
+        codes = self._codes
+        user: Any = None  # the innermost coroutine of the user's: its line is the one shown
+        user_info: CodeInfo | None = None
+        outer: Any = None
+        outer_info: CodeInfo | None = None
+        first_lib: CodeInfo | None = None  # the library call the user made
+        known: Any = None  # the first library link with a label a learner knows
+        known_info: CodeInfo | None = None
         link = coro
         while True:
             kind = type(link)
             if kind is _COROUTINE:
-                frame, link = link.cr_frame, link.cr_await
+                code, below = link.cr_code, link.cr_await
             elif kind is _GENERATOR:
-                frame, link = link.gi_frame, link.gi_yieldfrom
+                code, below = link.gi_code, link.gi_yieldfrom
             else:
                 break
-            if frame is None:
-                break
+            info = codes.get(id(code))
+            if info is None:
+                info = self._code_info(code)
             if outer is None:
-                outer = frame
-            code = frame.f_code
-            mine = user_code.get(id(code))
-            if mine is None:
-                mine = self.is_user_code(code)
+                outer, outer_info = link, info
+            if info[0]:
+                user, user_info, first_lib, known = link, info, None, None
             else:
-                mine = mine[0]
-            if mine:
-                user, first_lib, known = frame, None, None
-                continue
-            if first_lib is None:
-                first_lib = frame
-            label = code_labels.get(id(code))
-            if label is None:
-                label = self._code_label(code)
-            if label[1] and known is None:
-                known = frame  # the outermost call a learner knows: Queue.join, not the Event.wait inside
-        shown = user if user is not None else outer
-        location = 0 if shown is None else self.location_at(shown)
+                if first_lib is None:
+                    first_lib = info
+                if known is None and info[2]:
+                    known, known_info = link, info  # the outermost call a learner knows: Queue.join, not the Event.wait inside
+            link = below
+        if user is None:
+            user, user_info = outer, outer_info
+        location = 0
+        if user is not None:  # inlined _location_in: a call costs as much as the rest of this
+            frame = user.cr_frame if type(user) is _COROUTINE else user.gi_frame
+            if frame is not None:
+                location = user_info[3].get(frame.f_lasti)  # type: ignore[index]
+                if location is None:
+                    location = self._location_in(user, user_info)  # type: ignore[arg-type]
         if known is not None:
-            code = known.f_code
-            if code is _SLEEP_CODE:
-                local = known.f_locals
-                handle = local.get("h")
-                deadline = handle.when() if handle is not None else None
-                return self._record.intern(f"sleep {_quantised(local.get('delay', 0))}s"), location, deadline
-            return code_labels[id(code)][0], location, None
+            if known_info[4] is _SLEEP_CODE:  # type: ignore[index]
+                return self._sleep(known, location)
+            return known_info[1], location, None  # type: ignore[index]
         if first_lib is not None:
-            return code_labels[id(first_lib.f_code)][0], location, None
+            return first_lib[1], location, None
         return self._future_label(awaited), location, None
+
+    def _location_in(self, link: Any, info: CodeInfo) -> int:
+        """The string id of the line a suspended coroutine (or generator) is at, cached per offset."""
+        frame = link.cr_frame if type(link) is _COROUTINE else link.gi_frame
+        if frame is None:
+            return 0
+        offset = frame.f_lasti
+        sid = info[3].get(offset)
+        if sid is None:
+            sid = info[3][offset] = self.location_of(info[4], frame.f_lineno)
+        return sid
+
+    def _sleep(self, link: Any, location: int) -> Suspension:
+        """``asyncio.sleep``'s label names its delay, and its timer says when the task is ready."""
+        local = link.cr_frame.f_locals
+        delay = local.get("delay", 0)
+        handle = local.get("h")
+        deadline = handle.when() if handle is not None else None
+        labels = self._sleep_labels
+        sid = labels.get(delay) if type(delay) in (int, float) else None
+        if sid is None:
+            sid = self._record.intern(f"sleep {_quantised(delay)}s")
+            if type(delay) in (int, float) and len(labels) < _SLEEP_LABELS_HELD:
+                labels[delay] = sid
+        return sid, location, deadline
 
     def location_at(self, frame: types.FrameType) -> int:
         """The string id of the line ``frame`` is at, cached per code offset."""
         code = frame.f_code
-        key = (id(code), frame.f_lasti)
-        cached = self._locations_by_offset.get(key)
-        if cached is None:
-            cached = self._locations_by_offset[key] = (self.location_of(code, frame.f_lineno), code)
-        return cached[0]
+        info = self._codes.get(id(code))
+        if info is None:
+            info = self._code_info(code)
+        offset = frame.f_lasti
+        sid = info[3].get(offset)
+        if sid is None:
+            sid = info[3][offset] = self.location_of(code, frame.f_lineno)
+        return sid
 
-    def _code_label(self, code: types.CodeType) -> tuple[int, bool, types.CodeType]:
-        """(label id, whether the label is a known one, code), cached per code object."""
-        cached = self._code_labels.get(id(code))
-        if cached is None:
+    def _code_info(self, code: types.CodeType) -> CodeInfo:
+        """What a suspension needs to know of ``code`` (see ``CodeInfo``), worked out once."""
+        cached = self._codes.get(id(code))
+        if cached is not None:
+            return cached
+        if is_user_file(code.co_filename):
+            cached = (True, 0, False, {}, code)
+        else:
             record = self._record
             qualname = code.co_qualname
-            in_asyncio = code.co_filename.startswith(_ASYNCIO_DIR)
-            if in_asyncio:
+            if code.co_filename.startswith(_ASYNCIO_DIR):
                 known = _ASYNCIO_LABELS.get(qualname)
             else:
                 known = _AIOHTTP_LABELS.get(qualname) if _AIOHTTP_DIR in code.co_filename else None
@@ -266,7 +311,8 @@ class AwaitDescriber:
             sid = record.intern(text)
             if join:
                 record.join_labels.add(sid)
-            cached = self._code_labels[id(code)] = (sid, known is not None, code)
+            cached = (False, sid, known is not None, {}, code)
+        self._codes[id(code)] = cached
         return cached
 
     def _future_label(self, awaited: Any) -> int:

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from .run import Run
 
 ARGS_FOR_FIRST = 500  # arguments are recorded for a run's first tasks and jobs: the rows people read
-_CREATED, _STARTED, _DONE = Kind.CREATED, Kind.STARTED, Kind.DONE
+_CREATED, _STARTED, _DONE, _WOKEN = Kind.CREATED, Kind.STARTED, Kind.DONE, Kind.WOKEN
 
 
 class ThreadJobs:
@@ -60,6 +60,8 @@ class ThreadJobs:
         while inbox:
             t, code, arg, detail = inbox.popleft()
             self._instant(t, code >> KIND_BITS, Kind(code & KIND_MASK), arg)
+            if code & KIND_MASK == _WOKEN:
+                continue  # a task's wake-up scheduled from another thread (see wakeups)
             info = tasks[code >> KIND_BITS]
             if code & KIND_MASK == _STARTED:
                 info.name = detail

@@ -7,10 +7,8 @@ that created it, and a CREATED event. Executor jobs get theirs in ``jobs``.
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Coroutine
-from types import FrameType
 from typing import TYPE_CHECKING, Any
 
 from ..wire.record import KIND_BITS, Kind, TaskInfo
@@ -23,7 +21,6 @@ from .wrapper import TracedCoroutine
 if TYPE_CHECKING:
     from .run import Run
 
-_STAGE_DIR = os.path.dirname(os.path.abspath(__file__))  # every module of the stage: not the creator
 _CREATED = Kind.CREATED
 
 
@@ -47,10 +44,7 @@ class TaskRows:
     def _creation_site(self: Run, coro: Any) -> str:
         """The user line that created the task, or the coroutine's own definition."""
         describer = self.describer
-        frame: FrameType | None = sys._getframe(1)
-        while frame is not None and frame.f_code.co_filename.startswith(_STAGE_DIR):
-            frame = frame.f_back
-        site = describer.creation_site(frame)
+        site = describer.creation_site(sys._getframe(2))
         if site:
             return self.record.strings[site]
         code = getattr(coro, "cr_code", None) or getattr(unwrap_job(coro), "__code__", None)

@@ -23,7 +23,7 @@ from .jobs import ThreadJobs
 from .rows import TaskRows
 from .stall import StallWatch
 from .task_class import real_task_class
-from .wakeups import WakeUps
+from .wakeups import WakeUps, traced_wakeup
 from .wrapper import TracedCoroutine
 
 _DONE = Kind.DONE
@@ -56,22 +56,9 @@ class Run(TaskRows, WakeUps, ThreadJobs):
         self.root_done_ns: int | None = None
         self.finished_ns: int | None = None
         self._tasks: dict[int, asyncio.Task[Any]] = {}
-        # Futures traced tasks await, by id: those a step may complete (the wake-up hook is on
-        # while there are any), and joins on tasks and gathers, which only loop callbacks or
-        # a task's last step complete.
-        self._waiting: dict[int, tuple[Any, list[int], int | None]] = {}
-        self._joins: dict[int, tuple[Any, list[int], int | None]] = {}
         self._loop_thread = threading.get_ident()
         self._watch: StallWatch | None = None
         self._from_threads: collections.deque[tuple[int, int, int, Any]] = collections.deque()
-        # Hooks go on the loop instance with setattr, never through ``vars(loop)``: materialising
-        # its ``__dict__`` slows every attribute lookup asyncio makes on the loop (2x on 3.11).
-        own = getattr(type(loop), "call_soon", None)
-        self._prior_call_soon: Any = None if getattr(loop.call_soon, "__func__", None) is own else loop.call_soon
-        self._hooked = False
-        self._call_soon = loop.call_soon
-        self._hooked_call_soon_bound = self._hooked_call_soon
-        self._future_done_cb = self._future_done
         record = self.record
         self._s, self._t, self._c, self._a = (
             record.starts.append,
@@ -180,7 +167,6 @@ class Run(TaskRows, WakeUps, ThreadJobs):
 
     def _step_raised(self, traced: TracedCoroutine, t0: int, exc: BaseException) -> None:
         """The step finished the coroutine: returned (StopIteration), raised or was cancelled."""
-        self._unhook()
         t1 = self.clock()
         tid = traced._tid
         if isinstance(exc, StopIteration):
@@ -197,9 +183,7 @@ class Run(TaskRows, WakeUps, ThreadJobs):
         task = self._tasks.pop(tid, None)
         if task is not None:
             info.name = task.get_name()
-            waiters = self._joins.pop(id(task), None)
-            if waiters is not None:
-                self._wake(waiters, t1)
+            _ready_by(task, t1)
         info.outcome = outcome
         if outcome is Outcome.OK:
             self._describe_outcome(info, value, failed=False)
@@ -242,11 +226,21 @@ class Run(TaskRows, WakeUps, ThreadJobs):
             return
         self.sync()
         self.finished_ns = self.clock()
-        self._waiting.clear()
-        self._joins.clear()
         if self._watch is not None:
             self._watch.stop()
         hooks_for(self.loop).detach(self)
+
+
+def _ready_by(task: asyncio.Future[Any], t1: int) -> None:
+    """Traced tasks joining ``task`` are ready when its last step ended, ``t1``.
+
+    Their wake-ups pass ``call_soon`` only once the Task has finished after that step
+    (see ``wakeups``): until then the joiners wait in its callbacks, so they are told here.
+    """
+    for callback, _ in getattr(task, "_callbacks", None) or ():
+        traced = traced_wakeup(callback)
+        if traced is not None:
+            traced._deadline = t1
 
 
 def _clock_for(loop: asyncio.AbstractEventLoop) -> Callable[[], int]:
@@ -257,5 +251,5 @@ def _clock_for(loop: asyncio.AbstractEventLoop) -> Callable[[], int]:
     if getattr(loop.time, "__func__", None) is asyncio.BaseEventLoop.time:  # not vars(loop): see __init__
         return time.monotonic_ns
     loop_time = loop.time
-    return lambda: int(loop_time() * 1_000_000_000)
+    return lambda: max(0, int(loop_time() * 1_000_000_000))  # the columns hold no negative time
 

@@ -1,19 +1,23 @@
 """Suspensions and wake-ups: what a task awaits, and the instant it became ready.
 
-A mixin of :class:`~taskviz.stage.run.Run`: its state (``_waiting``, ``_joins``, the
-hook) is set up by ``Run.__init__`` and lives on the run, so the wrapper reads it without
-a hop. While a traced step runs, and some traced task awaits a future a step could
-complete, the loop's ``call_soon`` is hooked. A future the step completes (``Event.set()``,
-``Queue.put()``, ``cancel()``...) schedules its waiters' wake-ups through it at that very
-instant, which is when they truly became ready, even if the step then blocks the loop.
-Sleeps are ready at their deadline, known when they suspend; a traced task's waiters are
-ready when its last step ends; anything else (I/O, executor results) is seen by a
-done-callback, the first in line before the task's wake-up.
+A mixin of :class:`~taskviz.stage.run.Run`. A task becomes ready when what it awaits
+completes: the future then schedules the task's own wake-up (``task_wakeup``) through
+``loop.call_soon``, at that very instant, inside whatever step or callback completed it
+(``Event.set()``, ``Queue.put()``, ``cancel()``, a socket's data, a timer, the last step
+of a task it joins). So the loop's ``call_soon`` is answered on the loop instance for the
+whole run (``hooks``), and every wake-up of a traced task passing through it is a WOKEN
+row, even if the step that completed the future then blocks the loop. Nothing is added
+to the awaited future and nothing is looked up per await: the wrapper is reached from the
+wake-up itself. A sleep is ready at its deadline, known when it suspends: its timer only
+fires once the loop gets control back, which may be long after.
 """
 
 from __future__ import annotations
 
 import asyncio
+import threading
+import types
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ..wire.record import Kind
@@ -22,78 +26,112 @@ from .wrapper import TracedCoroutine
 if TYPE_CHECKING:
     from .run import Run
 
-_TASK_TYPES = {asyncio.tasks.Task, getattr(asyncio.tasks, "_PyTask", asyncio.tasks.Task)}
 _AWAITING, _YIELDED, _WOKEN = Kind.AWAITING, Kind.YIELDED, Kind.WOKEN
+_BUILTIN = types.BuiltinMethodType
+_BOUND = types.MethodType
+_PY_WAKEUP = getattr(getattr(asyncio.tasks, "_PyTask", None), "_Task__wakeup", None)
+_get_ident = threading.get_ident
+
+
+def traced_wakeup(callback: Any) -> TracedCoroutine | None:
+    """The wrapper of the task ``callback`` wakes up, if it is a traced task's wake-up.
+
+    The C task schedules a ``task_wakeup`` bound to itself; the pure-Python one its
+    ``__wakeup`` method. Its step (``TaskStepMethWrapper``) is not a wake-up: a task
+    scheduled to start, or yielding bare, was ready already.
+    """
+    kind = type(callback)
+    if kind is _BUILTIN:
+        if callback.__name__ != "task_wakeup":
+            return None
+    elif kind is not _BOUND or callback.__func__ is not _PY_WAKEUP:
+        return None
+    coro = getattr(callback.__self__, "_coro", None)
+    return coro if type(coro) is TracedCoroutine else None
+
+
+def watching_call_soon(loop: asyncio.AbstractEventLoop, prior: Any = None) -> Callable[..., asyncio.Handle]:
+    """A ``call_soon`` for ``loop``'s instance that sees each traced task's wake-up pass.
+
+    On a loop whose ``call_soon`` is asyncio's own (the same on 3.11-3.13), this *is*
+    that method, line for line, plus one type test: a wrapper around it would add a
+    call with keyword arguments to every callback the loop schedules, steps included.
+    Any other ``call_soon`` (the program's, ``prior``) is called through.
+    """
+    if prior is None and getattr(type(loop), "call_soon", None) is asyncio.BaseEventLoop.call_soon:
+        base: Any = loop
+        check_closed = base._check_closed
+        schedule = base._call_soon
+
+        def call_soon(callback: Any, *args: Any, context: Any = None) -> asyncio.Handle:
+            check_closed()
+            if base._debug:
+                base._check_thread()
+                base._check_callback(callback, "call_soon")
+            kind = type(callback)
+            if kind is _BUILTIN:  # traced_wakeup, inlined for the C task: this runs at every callback scheduled
+                if callback.__name__ == "task_wakeup":
+                    traced = getattr(callback.__self__, "_coro", None)
+                    if type(traced) is TracedCoroutine:
+                        traced._run._woken(traced)
+            elif kind is _BOUND:
+                traced = traced_wakeup(callback)
+                if traced is not None:
+                    traced._run._woken(traced)
+            handle = schedule(callback, args, context)
+            if handle._source_traceback:
+                del handle._source_traceback[-1]
+            return handle
+
+        return call_soon
+    inner = prior if prior is not None else loop.call_soon
+
+    def call_through(callback: Any, *args: Any, context: Any = None) -> asyncio.Handle:
+        kind = type(callback)
+        if kind is _BUILTIN or kind is _BOUND:
+            traced = traced_wakeup(callback)
+            if traced is not None:
+                traced._run._woken(traced)
+        return inner(callback, *args, context=context)
+
+    return call_through
 
 
 class WakeUps:
     """The suspension and wake-up half of a run."""
 
-    def _hook(self: Run) -> None:
-        self.loop.call_soon = self._hooked_call_soon_bound  # type: ignore[method-assign]
-        self._hooked = True
-
-    def _unhook(self: Run) -> None:
-        if not self._hooked:
-            return
-        self._hooked = False
-        if self._prior_call_soon is None:
-            del self.loop.call_soon
-        else:
-            self.loop.call_soon = self._prior_call_soon  # type: ignore[method-assign]
-
     def _suspended(self: Run, traced: TracedCoroutine, t0: int, t1: int, awaited: Any) -> None:
-        if awaited is None:
+        """A step ended awaiting ``awaited``: its row, and its deadline if it sleeps."""
+        if awaited is None:  # a bare yield after a throw (the wrapper's send handles its own)
+            traced._deadline = None
             self._s(t0)
             self._t(t1)
             self._c(traced._code | _YIELDED)
             self._a(0)
             return
         label, location, deadline_s = self.describer.describe(traced._coro, awaited)
+        traced._deadline = None if deadline_s is None else int(deadline_s * 1_000_000_000)
         self._s(t0)
         self._t(t1)
         self._c(traced._code | _AWAITING)
         self._a(label << 32 | location)
-        key = id(awaited)
-        entry = self._waiting.get(key) or self._joins.get(key)
-        if entry is not None:
-            entry[1].append(traced._tid)
-            return
-        deadline = None if deadline_s is None else int(deadline_s * 1_000_000_000)
-        kind = type(awaited)
-        if kind in _TASK_TYPES:
-            self._joins[key] = (awaited, [traced._tid], None)
-            coro = awaited.get_coro()
-            if type(coro) is TracedCoroutine and coro._run is self:
-                return  # woken when that task's last step ends, see _step_raised
-        elif kind.__name__ == "_GatheringFuture":
-            self._joins[key] = (awaited, [traced._tid], None)
-        else:
-            self._waiting[key] = (awaited, [traced._tid], deadline)
-        try:
-            awaited.add_done_callback(self._future_done_cb)
-        except AttributeError:
-            self._waiting.pop(key, None)  # not a future: the Task itself will reject it, as untraced
 
-    def _hooked_call_soon(self: Run, callback: Any, *args: Any, context: Any = None) -> asyncio.Handle | None:
-        """``loop.call_soon`` while a traced step runs.
+    def _woken(self: Run, traced: TracedCoroutine) -> None:
+        """``traced``'s task was scheduled to wake up, now (see the module docstring).
 
-        A future completing schedules its callbacks through here at that instant; ours is
-        first in line, so the waiters' wake-up is recorded now instead of being queued.
-        Futures ignore what scheduling returns.
+        ``_deadline`` says when it was ready at the latest, if that was known before: a
+        sleep's end, or the end of the last step of a task it joins (``run._ready_by``).
         """
-        if callback is self._future_done_cb:
-            self._future_done(args[0])
-            return None
-        return self._call_soon(callback, *args, context=context)
-
-    def _future_done(self: Run, future: Any) -> None:
-        entry = self._waiting.pop(id(future), None) or self._joins.pop(id(future), None)
-        if entry is not None:
-            self._wake(entry, self.clock())
-
-    def _wake(self: Run, entry: tuple[Any, list[int], int | None], now: int) -> None:
-        deadline = entry[2]
-        when = now if deadline is None or deadline > now else deadline
-        for tid in entry[1]:
-            self._instant(when, tid, _WOKEN)
+        if self.finished_ns is not None:
+            return
+        when = self.clock()
+        deadline = traced._deadline
+        if deadline is not None and deadline < when:
+            when = deadline
+        if _get_ident() != self._loop_thread:  # a future completed (wrongly) off the loop's thread
+            self._from_threads.append((when, traced._code | _WOKEN, 0, None))
+            return
+        self._s(when)
+        self._t(when)
+        self._c(traced._code | _WOKEN)
+        self._a(0)

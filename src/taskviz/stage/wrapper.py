@@ -2,8 +2,8 @@
 
 One module-level class (asyncio caches every type that passes ``iscoroutine``, so a class
 per run would leak). ``send`` is the hot path of the whole tool: one clock read on each
-side of the step, one row of four ints, and the wake-up hook switched on for the step's
-duration; everything it touches is read straight off its run, without indirection.
+side of the step and one row of four ints; everything it touches is read straight off
+its run, without indirection. Its wake-up is seen elsewhere (``wakeups``), at no cost here.
 """
 
 from __future__ import annotations
@@ -22,23 +22,20 @@ _YIELDED = Kind.YIELDED
 class TracedCoroutine(Coroutine[Any, Any, Any]):
     """Stands in for a program's coroutine inside its Task, recording every step."""
 
-    __slots__ = ("_coro", "_run", "_tid", "_code", "__weakref__")
+    __slots__ = ("_coro", "_run", "_tid", "_code", "_deadline", "__weakref__")
 
     def __init__(self, coro: Coroutine[Any, Any, Any], run: Run, tid: int) -> None:
         self._coro = coro
         self._run = run
         self._tid = tid
         self._code = tid << KIND_BITS
+        self._deadline: int | None = None  # when it is ready at the latest, if known when it suspends (see wakeups)
 
     def send(self, value: Any) -> Any:
         run = self._run
-        if run.gate is not None and run.gate.armed:
-            run.gate.enter()
-        if run._waiting:
-            run.loop.call_soon = run._hooked_call_soon_bound
-            run._hooked = hooked = True
-        else:
-            hooked = False
+        gate = run.gate
+        if gate is not None and gate.armed:
+            gate.enter()
         t0 = run.clock()
         try:
             awaited = self._coro.send(value)
@@ -47,8 +44,6 @@ class TracedCoroutine(Coroutine[Any, Any, Any]):
             if type(exc) is not StopIteration:
                 _hide_this_frame(exc)
             raise
-        if hooked:
-            run._unhook()
         t1 = run.clock()
         if awaited is None:
             run._s(t0)
@@ -64,7 +59,6 @@ class TracedCoroutine(Coroutine[Any, Any, Any]):
         run = self._run
         if run.gate is not None and run.gate.armed:
             run.gate.enter()
-        run._hook()
         t0 = run.clock()
         try:
             if val is None and tb is None:
@@ -75,7 +69,6 @@ class TracedCoroutine(Coroutine[Any, Any, Any]):
             run._step_raised(self, t0, exc)
             _hide_this_frame(exc)
             raise
-        run._unhook()
         run._suspended(self, t0, run.clock(), awaited)
         return awaited
 

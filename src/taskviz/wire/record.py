@@ -1,6 +1,6 @@
 """The event record: an append-only, columnar log of what every traced task did.
 
-Rows live in four flat ``array('q')`` columns rather than one Python object each: the
+Rows live in four flat ``array('Q')`` columns rather than one Python object each: the
 cyclic garbage collector never scans them, so recording a million events neither costs
 a few microseconds per step nor causes the gen-2 pauses that would distort the very
 timings being shown. A whole step is one row (when it started, when it ended and how),
@@ -39,6 +39,12 @@ class Outcome(IntEnum):
     FAILED = 1
     CANCELLED = 2
 
+
+COLUMN = "L" if array("L").itemsize == 8 else "Q"
+"""Every column holds unsigned 64-bit ints (every value is >= 0), four appended a step.
+Appending to ``array('q')`` parses its argument, and to ``'Q'`` converts a clock
+reading (two int digits) through a byte array; ``'L'``, where it is 64 bits, converts it
+digit by digit at a fraction of either cost."""
 
 KIND_BITS = 4
 KIND_MASK = (1 << KIND_BITS) - 1
@@ -81,10 +87,10 @@ class TaskInfo:
 class EventRecord:
     """Events in flat columns plus the small tables they point into."""
 
-    starts: array = field(default_factory=lambda: array("q"))
-    times: array = field(default_factory=lambda: array("q"))
-    codes: array = field(default_factory=lambda: array("q"))
-    args: array = field(default_factory=lambda: array("q"))
+    starts: array = field(default_factory=lambda: array(COLUMN))
+    times: array = field(default_factory=lambda: array(COLUMN))
+    codes: array = field(default_factory=lambda: array(COLUMN))
+    args: array = field(default_factory=lambda: array(COLUMN))
     strings: list[str] = field(default_factory=lambda: [""])
     tasks: list[TaskInfo] = field(default_factory=list)
     join_labels: set[int] = field(default_factory=set)

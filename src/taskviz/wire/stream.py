@@ -20,7 +20,7 @@ Chunk types (``ChunkType``); JSON payloads are UTF-8:
     TASKS=3    JSON list of task objects, every TaskInfo field (outcome an int or null);
                an id below the tasks held replaces that task, the next id appends
     ROWS=4     "<QI": first row index, n; then n int64 each of starts, times, codes, args
-               (``array('q').tobytes()`` on a little-endian host); first is the number
+               (``array('Q').tobytes()`` on a little-endian host, every value >= 0); first is the number
                of rows already sent
     STALLS=5   JSON list of [start_ns, "file:line"]
     OUTPUT=6   JSON {"t": ns, "stream": "stdout" | "stderr" | "note", "text": str}
@@ -50,7 +50,7 @@ from dataclasses import MISSING, dataclass, field, fields
 from enum import IntEnum
 from typing import Any, NamedTuple, TypeVar
 
-from .record import KIND_BITS, KIND_MASK, LOCATION_MASK, EventRecord, Kind, Outcome, TaskInfo
+from .record import COLUMN, KIND_BITS, KIND_MASK, LOCATION_MASK, EventRecord, Kind, Outcome, TaskInfo
 
 MAGIC = b"TASKVIZ\x00"
 FORMAT_MAJOR = 1
@@ -461,7 +461,7 @@ class _RowBatch:
             raise _Bad(f"rows from {first} follow {len(record.args)}")
         columns = []
         for index in range(4):
-            column = array("q")
+            column = array(COLUMN)
             begin = _ROWS_HEAD.size + index * n * 8
             column.frombytes(payload[begin : begin + n * 8])
             if _BIG_ENDIAN:
