@@ -2,8 +2,8 @@
 
 The tutorial's aiohttp example. One ClientSession fetches five URLs concurrently; one of
 them is `/delay/2`, which answers after 2 seconds. There is no internet here: `main`
-first starts a real aiohttp web server on 127.0.0.1 (a port the OS picks) whose routes
-stand in for the tutorial's sites, and the fetches go to it.
+first starts a real aiohttp web server on 127.0.0.1 (port 8765, so its URLs are the same
+every run) whose routes stand in for the tutorial's sites, and the fetches go to it.
 
 What to watch for: all five `fetch_url` tasks start at once and wait on their sockets
 side by side; the quick pages finish in a few hundred milliseconds, the delayed one at
@@ -21,6 +21,8 @@ TAGS = ("http",)
 
 # How long each stand-in site takes to answer, in seconds.
 SITES = {"/www.google.com": 0.3, "/www.github.com": 0.4, "/www.python.org": 0.2, "/www.example.com": 0.1}
+
+PORT = 8765  # a fixed port: the URLs, and so the timeline's labels, are the same every run
 
 
 async def site(request: web.Request) -> web.Response:
@@ -41,7 +43,10 @@ async def start_server() -> tuple[web.AppRunner, str]:
         app.router.add_get(path, site)
     runner = web.AppRunner(app)
     await runner.setup()
-    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    try:
+        await web.TCPSite(runner, "127.0.0.1", PORT).start()
+    except OSError:  # taken (by another program, or this one running twice at once): any free port will do
+        await web.TCPSite(runner, "127.0.0.1", 0).start()
     host, port = runner.addresses[0][:2]
     return runner, f"http://{host}:{port}"
 

@@ -20,6 +20,8 @@ TAGS = ("http", "patterns")
 LIMIT = 3
 PAGES = 10
 
+PORT = 8766  # a fixed port: the URLs, and so the timeline's labels, are the same every run
+
 
 async def page(request: web.Request) -> web.Response:
     await asyncio.sleep(0.5)
@@ -31,7 +33,10 @@ async def start_server() -> tuple[web.AppRunner, str]:
     app.router.add_get("/page/{n}", page)
     runner = web.AppRunner(app)
     await runner.setup()
-    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    try:
+        await web.TCPSite(runner, "127.0.0.1", PORT).start()
+    except OSError:  # taken (by another program, or this one running twice at once): any free port will do
+        await web.TCPSite(runner, "127.0.0.1", 0).start()
     host, port = runner.addresses[0][:2]
     return runner, f"http://{host}:{port}"
 

@@ -18,6 +18,8 @@ TAGS = ("http",)
 
 CLIENTS = 20
 
+PORT = 8767  # a fixed port: the URLs, and so the timeline's labels, are the same every run
+
 
 async def slow_query(request: web.Request) -> web.Response:
     await asyncio.sleep(1)  # a database query, say
@@ -29,7 +31,10 @@ async def start_server() -> tuple[web.AppRunner, str]:
     app.router.add_get("/users/{user}", slow_query)
     runner = web.AppRunner(app)
     await runner.setup()
-    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    try:
+        await web.TCPSite(runner, "127.0.0.1", PORT).start()
+    except OSError:  # taken (by another program, or this one running twice at once): any free port will do
+        await web.TCPSite(runner, "127.0.0.1", 0).start()
     host, port = runner.addresses[0][:2]
     return runner, f"http://{host}:{port}"
 

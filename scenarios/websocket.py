@@ -17,6 +17,8 @@ TAGS = ("http", "patterns")
 
 MESSAGES = 5
 
+PORT = 8768  # a fixed port: the URLs, and so the timeline's labels, are the same every run
+
 
 async def echo(request: web.Request) -> web.WebSocketResponse:
     ws = web.WebSocketResponse()
@@ -32,7 +34,10 @@ async def start_server() -> tuple[web.AppRunner, str]:
     app.router.add_get("/ws", echo)
     runner = web.AppRunner(app)
     await runner.setup()
-    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    try:
+        await web.TCPSite(runner, "127.0.0.1", PORT).start()
+    except OSError:  # taken (by another program, or this one running twice at once): any free port will do
+        await web.TCPSite(runner, "127.0.0.1", 0).start()
     host, port = runner.addresses[0][:2]
     return runner, f"http://{host}:{port}/ws"
 

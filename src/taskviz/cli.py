@@ -1,4 +1,4 @@
-"""The ``taskviz`` command: list scenarios, run one headless, or open the app."""
+"""The ``taskviz`` command: list scenarios, run one headless, or open the app; open and export recordings."""
 
 from __future__ import annotations
 
@@ -9,21 +9,22 @@ import functools
 import gc
 import io
 import os
-import shutil
 import sys
 import signal
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
-from pathlib import Path
 from typing import NoReturn, TextIO
 
 from . import __version__
 from .catalog import DEFAULT_SCENARIO, Scenario, ScenarioError, all_scenarios, find, find_module
+from .paths import PathError, writable, writable_folder
+from .recording.commands import CommandError, add_commands, export_command, open_command
+from .recording.files import RECORDING_SUFFIX, reason
 from .runner import Finished, run_headless
 from .stage.program import run_exit_functions
 from .model.summary import write_summary
+from .report import print_timeline
 from .text import visible
-from .textchart import render
 
 
 class _Parser(argparse.ArgumentParser):
@@ -63,6 +64,12 @@ def _output_path(text: str) -> str:
     return text
 
 
+def _save_path(text: str) -> str:
+    if not text.strip() or text == "-":
+        raise argparse.ArgumentTypeError("--save needs a file name")
+    return text
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="taskviz", description="See asyncio's cooperative multitasking happen.")
     parser.add_argument("--version", action="version", version=f"taskviz {__version__}")
@@ -78,6 +85,11 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--headless", action="store_true", help="no app: print a text timeline and a summary")
     run.add_argument("--json", metavar="FILE", type=_output_path,
                      help="also write the machine-readable summary ('-' for stdout)")
+    run.add_argument("--save", metavar="FILE", type=_save_path,
+                     help=f"record the run to FILE as it happens (open it with taskviz open FILE; "
+                          f"name it *{RECORDING_SUFFIX})")
+    run.add_argument("--screenshot-dir", metavar="DIR", default=None,
+                     help="where the app's screenshots go (default: the current directory)")
     run.add_argument("--virtual-time", action="store_true",
                      help="run on a virtual clock: waits take no real time, timings are identical every run")
     run.add_argument("--until", type=_duration, default=None, metavar="SECONDS",
@@ -88,6 +100,7 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--rows", type=_count(1, "--rows"), default=40, help="most task rows in the text timeline (default 40)")
     run.add_argument("--width", type=_count(MIN_WIDTH, "--width"), default=None,
                      help=f"width of the text timeline, at least {MIN_WIDTH} (default: terminal)")
+    add_commands(commands, _count(1, "--rows"), _count(MIN_WIDTH, "--width"))
     return parser
 
 
@@ -98,6 +111,8 @@ SPEEDS = (0.1, 0.25, 0.5, 1.0)
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0].endswith(RECORDING_SUFFIX) and not argv[0].startswith("-"):
+        argv.insert(0, "open")  # ``taskviz run.taskviz`` opens it, as a double-click would
     program_args: list[str] = []
     if "--" in argv:  # everything after it is the program's, unread by taskviz
         cut = argv.index("--")
@@ -109,12 +124,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             _check_run(args)
         if args.command == "list":
             return _list()
+        if args.command == "open":
+            return open_command(args)
+        if args.command == "export":
+            return export_command(args)
         if args.command == "run" and args.headless:
             return _run_headless(args)
         scenario = _target(args) if args.command == "run" else None
         return _open_app(scenario, getattr(args, "virtual_time", False), getattr(args, "json", None),
-                         getattr(args, "speed", 1.0), getattr(args, "until", None))
-    except ScenarioError as exc:
+                         getattr(args, "speed", 1.0), getattr(args, "until", None), getattr(args, "save", None),
+                         getattr(args, "screenshot_dir", None))
+    except (ScenarioError, PathError, CommandError) as exc:
         print(f"taskviz: {exc}", file=sys.stderr)
         return 2
     except BrokenPipeError:
@@ -149,23 +169,17 @@ def _check_run(args: argparse.Namespace) -> None:
     if args.headless and args.speed != 1.0:
         raise ScenarioError("--speed slows a run in the app; a headless run goes at full speed")
     if args.json not in (None, "-"):
-        args.json = _writable(args.json)
+        args.json = writable(args.json, "--json")
+    if args.save is not None:
+        args.save = writable(args.save, "--save")
+        if args.save == args.json:
+            raise _Usage("--save and --json name the same file: give each its own")
+    if args.screenshot_dir is not None:
+        args.screenshot_dir = writable_folder(args.screenshot_dir, "--screenshot-dir")
 
 
 class _Usage(ScenarioError):
     """A command line that cannot work."""
-
-
-def _writable(path: str) -> str:
-    """The --json path made absolute now, before the program can change directory; its folder must exist."""
-    full = Path(path).expanduser().absolute()
-    if full.is_dir():
-        raise _Usage(f"--json {path} is a directory: give a file name")
-    if not full.parent.is_dir():
-        raise _Usage(f"cannot write --json {path}: no folder {full.parent}")
-    if not os.access(full.parent, os.W_OK) or (full.exists() and not os.access(full, os.W_OK)):
-        raise _Usage(f"cannot write --json {path}: permission denied")
-    return str(full)
 
 
 def _target(args: argparse.Namespace) -> Scenario:
@@ -183,47 +197,34 @@ def _run_headless(args: argparse.Namespace) -> int:
     # collections then scan what python's would, not taskviz too
     gc.freeze()
     with _stdout_to_stderr() if to_stdout else contextlib.nullcontext():
-        finished = run_headless(scenario, virtual_time=args.virtual_time, until_s=until)
+        finished = _run_saving(scenario, args.virtual_time, until, args.save)
         run_exit_functions()
     gc.disable()  # the program is over: building the summary makes no garbage worth collecting
     out = sys.stderr if to_stdout else sys.stdout
-    _print_timeline(finished, scenario, args, out)
+    print_timeline(finished, f"{scenario.name} — {scenario.title}", out, rows=args.rows, width=args.width)
     code = finished.exit_code if finished.exit_code is not None else int(finished.failed)
     if args.json:
         write = functools.partial(write_summary, scenario=scenario.name, model=finished.model,
                                   wall_ns=finished.run.wall_ns, exit=code)
         if not _write_json(write, args.json, scenario.name):
             code = code or 1
+    if finished.save_error:  # the run went on; the file holds what came before the failure
+        print(f"taskviz: {finished.save_error}", file=sys.stderr)
+        code = code or 1
     out.flush()
     if finished.interrupted:
         _die_of_sigint()
     return code
 
 
-def _print_timeline(finished: Finished, scenario: Scenario, args: argparse.Namespace, out: TextIO) -> None:
-    width = args.width or (shutil.get_terminal_size((100, 24)).columns if out.isatty() else 100)
-    color = out.isatty() and "NO_COLOR" not in os.environ
-    print(
-        render(
-            finished.model,
-            title=f"{scenario.name} — {scenario.title}",
-            wall_ns=finished.run.wall_ns,
-            gain=finished.gain,
-            width=width,
-            max_rows=args.rows,
-            color=color,
-        ),
-        file=out,
-    )
-    root = finished.record.tasks[0] if finished.record.tasks else None
-    if finished.interrupted:
-        print("interrupted: this is the run up to ctrl+c, its tasks cancelled there", file=out)
-    elif root is not None and root.exception:
-        print(f"main() ended with {visible(root.exception)}", file=out)
-    for note in finished.notes:
-        print(f"note: {visible(note)}", file=out)
-    if finished.exit_code and not finished.interrupted:
-        print(f"exit status {finished.exit_code}", file=out)
+def _run_saving(scenario: Scenario, virtual_time: bool, until: float | None, save: str | None) -> Finished:
+    """The headless run; a ``--save`` file that cannot be created stops it before the program starts."""
+    try:
+        return run_headless(scenario, virtual_time=virtual_time, until_s=until, save=save)
+    except OSError as exc:
+        if save is None or exc.filename != save:
+            raise
+        raise _Usage(f"cannot save the run to {save}: {reason(exc)}") from None
 
 
 @contextlib.contextmanager
@@ -267,11 +268,12 @@ def _die_of_sigint() -> NoReturn:
 
 
 def _open_app(scenario: Scenario | None, virtual_time: bool, json_path: str | None, speed: float = 1.0,
-              until_s: float | None = None) -> int:
+              until_s: float | None = None, save: str | None = None, screenshot_dir: str | None = None) -> int:
     """The app; with ``--virtual-time`` it replays a deterministic virtual-clock recording.
 
     ``--json FILE`` writes the run's summary (the same JSON as headless) when the run ends,
-    so a run in the app and a headless one can be compared.
+    so a run in the app and a headless one can be compared. ``--save FILE`` records the
+    run the command line asked for: the stage's stream, teed into the file as it arrives.
     """
     from .app import TaskvizApp
 
@@ -281,9 +283,11 @@ def _open_app(scenario: Scenario | None, virtual_time: bool, json_path: str | No
     if virtual_time:
         printed = io.StringIO()
         with contextlib.redirect_stdout(printed):
-            finished = run_headless(start, virtual_time=True, until_s=until_s or DEFAULT_UNTIL_S)
-        app = TaskvizApp(start, recording=finished, prints=printed.getvalue(), json_path=json_path)
+            finished = _run_saving(start, True, until_s or DEFAULT_UNTIL_S, save)
+        app = TaskvizApp(start, recording=finished, prints=printed.getvalue(), json_path=json_path,
+                         screenshot_dir=screenshot_dir)
     else:
-        app = TaskvizApp(start, autorun=scenario is not None, json_path=json_path, speed=speed)
+        app = TaskvizApp(start, autorun=scenario is not None, json_path=json_path, speed=speed, save_path=save,
+                         screenshot_dir=screenshot_dir)
     app.run()
     return 0

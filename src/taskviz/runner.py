@@ -11,12 +11,14 @@ import asyncio
 import concurrent.futures
 import contextlib
 import gc
+import time
 from collections.abc import Callable, Coroutine, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .catalog import Scenario, ScenarioError
+from .recording.saver import RunSaver, run_end, run_meta
 from .wire.record import EventRecord, Outcome
 from .model.summary import Gain, gain
 from .model.timeline import TimelineModel
@@ -45,6 +47,7 @@ class Finished:
     interrupted: bool = False
     exit_code: int | None = None  # a program's own exit status; None for a traced main()
     notes: tuple[str, ...] = ()  # what taskviz could not show, one line each
+    save_error: str | None = None  # why a ``--save`` file is incomplete (a full disk): the run itself went on
 
     @property
     def record(self) -> EventRecord:
@@ -63,13 +66,15 @@ class Finished:
 
 
 def run_program(program: Program, *, scenario: Scenario | None = None, virtual_time: bool = False,
-                until_s: float | None = None) -> Finished:
+                until_s: float | None = None, save: str | None = None) -> Finished:
     """Run ``program`` as ``python`` would, here, and build the timeline of every loop it made.
 
     With ``virtual_time`` its loops jump over idle waits (looptime); ``until_s`` then
     stops a program that would never end: at that loop time its tasks are cancelled.
     Whatever the program printed went where it would have; ctrl+c ends it as under
-    ``python`` and the run up to there is kept.
+    ``python`` and the run up to there is kept. ``save``: a file the run is recorded to
+    as it happens (see ``recording.saver``); an OSError opening it is raised before the
+    program starts.
     """
     record = EventRecord()
     stopped: list[Run] = []
@@ -84,19 +89,44 @@ def run_program(program: Program, *, scenario: Scenario | None = None, virtual_t
             run.loop.call_at(until_s, _stop_at_limit, run, stopped)
 
     watch = LoopWatch(record, make_loop=virtual_loop if virtual_time else None, on_run=on_run)
-    code = run_as_main(program, watch, quiet=lambda: bool(stopped)).code
-    notes = list(watch.notes)
-    if stopped:
-        notes.append(f"stopped at {until_s:g} s of virtual time (--until): the program was still running")
-        code = UNTIL_EXIT
+    saver = None if save is None else saver_for(save, watch, scenario, virtual_time)
+    notes: list[str] = []
+    end: dict[str, Any] | None = None
+    try:
+        if saver is not None:
+            saver.start()
+        ending = run_as_main(program, watch, quiet=lambda: bool(stopped))
+        code = ending.code
+        notes = list(watch.notes)
+        if stopped:
+            notes.append(f"stopped at {until_s:g} s of virtual time (--until): the program was still running")
+            code = UNTIL_EXIT
+        if not watch.runs:
+            notes.append("the program made no event loop: there are no tasks to show")
+        end = run_end(watch, code, ending.raised)
+    finally:
+        if saver is not None:
+            saver.finish(notes, end)
     started, ended, _ = watch.extent()
     span = Span(record, started, ended - started)
-    if not watch.runs:
-        notes.append("the program made no event loop: there are no tasks to show")
     with gc_paused():  # the program is over: a model of 100,000 tasks is all new objects, none garbage
         model = TimelineModel(record, span.started_ns)
         model.update()
-    return Finished(scenario, span, model, interrupted=code == INTERRUPTED, exit_code=code, notes=tuple(notes))
+    return Finished(scenario, span, model, interrupted=code == INTERRUPTED, exit_code=code, notes=tuple(notes),
+                    save_error=saver.error if saver is not None else None)
+
+
+def saver_for(path: str, watch: LoopWatch, scenario: Scenario | None, virtual_time: bool) -> RunSaver:
+    """A saver whose status is the watched runs' clock, as the stage's is."""
+
+    def clock() -> int:
+        return watch.runs[-1].clock() if watch.runs else time.monotonic_ns()
+
+    def status() -> dict[str, Any]:
+        return {"now_ns": clock(), "origin_ns": watch.runs[0].started_ns if watch.runs else None,
+                "paused": False, "speed": 1.0}
+
+    return RunSaver(path, watch.record, run_meta(scenario, virtual_time), status, clock)
 
 
 @contextlib.contextmanager
@@ -152,10 +182,11 @@ def main_coroutine(main: Callable[[], Any]) -> Coroutine[Any, Any, Any]:
     return coro
 
 
-def run_headless(scenario: Scenario, *, virtual_time: bool = False, until_s: float | None = None) -> Finished:
+def run_headless(scenario: Scenario, *, virtual_time: bool = False, until_s: float | None = None,
+                 save: str | None = None) -> Finished:
     """Run ``scenario``'s file as ``python`` would, to the end; from inside a running loop, on a thread."""
     program = Program(path=Path(scenario.argv0) if scenario.module is None else None, module=scenario.module, args=scenario.args)
-    return _off_any_loop(run_program, program, scenario=scenario, virtual_time=virtual_time, until_s=until_s)
+    return _off_any_loop(run_program, program, scenario=scenario, virtual_time=virtual_time, until_s=until_s, save=save)
 
 
 def _off_any_loop(fn: Callable[..., Finished], /, *args: Any, **kwargs: Any) -> Finished:

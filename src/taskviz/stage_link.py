@@ -20,6 +20,7 @@ from typing import Any
 
 from .wire import commands
 from .wire.stream import Chunk, RecordBuilder, StreamError, StreamReader
+from .recording.tee import StreamTee
 
 REAP_S = 2.0  # after the stream closes, how long its process gets to exit
 POLITE_S = 0.5  # how long cancelled tasks get to finish before the stage is terminated
@@ -115,11 +116,13 @@ class StageLink:
     """A run on a stage, as the viewer sees it: its record growing, its clock, its output."""
 
     def __init__(self, process: StageProcess, path: str, name: str, speed: float = 1.0,
-                 module: str | None = None, args: tuple[str, ...] = ()) -> None:
+                 module: str | None = None, args: tuple[str, ...] = (), save: str | None = None) -> None:
+        """``save``: a file to write the stage's stream to as it arrives, byte for byte (a recording)."""
         self.process = process
         self.builder = RecordBuilder(source="stage")
         self.record = self.builder.record
         self.error: str | None = None
+        self.save = StreamTee(save) if save is not None else None
         self._inbox: collections.deque[Chunk] = collections.deque()
         self._eof = False
         self._status_at = 0.0
@@ -143,6 +146,8 @@ class StageLink:
                 data = os.read(fd, 1 << 16)
                 if not data:
                     break
+                if self.save is not None:
+                    self.save.write(data)  # before parsing: the file keeps even what this viewer cannot read
                 self._inbox.extend(reader.feed(data))
         except StreamError as exc:
             self.error = str(exc)
@@ -150,6 +155,8 @@ class StageLink:
             pass
         finally:
             os.close(fd)
+            if self.save is not None:
+                self.save.close()
             self._eof = True
             self._reap()
 

@@ -4,8 +4,11 @@ the app reads their stream and animates it, so it never freezes with them."""
 from __future__ import annotations
 
 import asyncio
+import re
+import time
 from collections.abc import Iterable
 from dataclasses import replace
+from pathlib import Path
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -14,8 +17,11 @@ from textual.screen import Screen
 from ..catalog import DEFAULT_SCENARIO, Scenario, all_scenarios, find
 from ..model.summary import write_summary
 from ..runner import Finished
+from ..text import visible
+from ..wire.stream import write_file
 from .screens import HelpScreen, MainScreen
 from .session import Session
+from .tape import Tape, from_finished
 
 
 class TaskvizApp(App[None]):
@@ -25,17 +31,22 @@ class TaskvizApp(App[None]):
         Binding("q", "quit", "Quit"),
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("t", "toggle_theme", "Theme"),
+        Binding("ctrl+s", "save", "Save run"),
     ]
 
     def __init__(self, scenario: str | Scenario = DEFAULT_SCENARIO, *, autorun: bool = False,
-                 recording: Finished | None = None, until: int | None = None, prints: str = "",
-                 json_path: str | None = None, speed: float = 1.0) -> None:
+                 recording: Finished | Tape | None = None, until: int | None = None, prints: str = "",
+                 json_path: str | None = None, speed: float = 1.0, save_path: str | None = None,
+                 at_ns: int | None = None, screenshot_dir: str | None = None) -> None:
         """``scenario``: a name, a path or a Scenario; a file of the user's own heads the list.
 
-        ``recording``: show a finished run instead of running one (replayed, or frozen at row ``until``).
+        ``recording``: show a finished run instead of running one: replayed from its start, or
+        paused at row ``until`` or at ``at_ns`` into the run. ``prints``: what a run made in this
+        process printed. Screenshots go to ``screenshot_dir`` (default: the current directory).
+        ``save_path``: the first run is recorded to this file as it happens (``run --save``).
         """
         super().__init__()
-        self.session = Session(speed)
+        self.session = Session(speed, save=save_path)
         self.scenarios = all_scenarios()
         start = find(scenario) if isinstance(scenario, str) else scenario
         if start.path not in {s.path for s in self.scenarios}:
@@ -44,9 +55,10 @@ class TaskvizApp(App[None]):
         self._start = start
         self._json_path = json_path
         self._autorun = autorun
-        self._recording = recording
+        self._recording = from_finished(recording, prints) if isinstance(recording, Finished) else recording
         self._until = until
-        self._prints = prints
+        self._at_ns = at_ns
+        self.screenshot_dir = screenshot_dir
 
     @property
     def main(self) -> MainScreen:
@@ -67,10 +79,11 @@ class TaskvizApp(App[None]):
         main = self.main
         main.select_scenario(self._start)
         if self._recording is not None:
-            self.session.show_recorded(self._start, self._recording, self._until)
+            self.session.show_recorded(self._start, self._recording, self._until, self._at_ns)
             main.shown()
-            main.add_print(self._prints)
             main.timeline.focus()
+            if self._recording.note:
+                self.notify(visible(self._recording.note), severity="warning", timeout=8, markup=False)
         elif self._autorun:
             # after the first frame, so the app's start-up does not hold up the scenario's timers
             self.call_after_refresh(self.run_scenario, self._start)
@@ -86,10 +99,52 @@ class TaskvizApp(App[None]):
         self.main.timeline.focus()
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        for command in super().get_system_commands(screen):
+            if command.title != "Screenshot":  # Textual's saves to ~/Downloads, which may not exist
+                yield command
+        where = self.screenshot_dir or "the current directory"
+        yield SystemCommand("Screenshot", f"Save an SVG screenshot of the screen in {where}",
+                            lambda: self.set_timer(0.1, self.action_save_screenshot))
+        yield SystemCommand("Save run", "Save the run shown to a .taskviz file in the current directory (ctrl+s)",
+                            self.action_save)
         for scenario in self.scenarios:
             yield SystemCommand(f"Run {scenario.name}", scenario.title, lambda s=scenario: self.run_scenario(s))
         yield SystemCommand("Toggle light / dark", "Switch between the light and the dark theme", self.action_toggle_theme)
+
+    def action_save_screenshot(self) -> None:
+        """An SVG of the screen, in a directory that exists; the app says where it went."""
+        folder = Path(self.screenshot_dir or ".")
+        try:
+            path = self.save_screenshot(filename=self._file_name(folder, ".svg"), path=str(folder))
+        except OSError as exc:
+            self.notify(visible(f"cannot save a screenshot in {folder}: {exc.strerror or exc}"), severity="error",
+                        timeout=8, markup=False)
+            return
+        self.notify(visible(f"Saved screenshot to {Path(path).absolute()}"), title="Screenshot", timeout=8, markup=False)
+
+    async def action_save(self) -> None:
+        """ctrl+s: the run shown (live so far, or replayed) to ``<scenario>-<time>.taskviz`` here."""
+        saved = self.session.saveable()
+        if saved is None:
+            self.notify("Nothing to save yet: run a scenario first.", severity="warning")
+            return
+        path = (Path(".") / self._file_name(Path("."), ".taskviz")).absolute()
+        try:
+            await asyncio.to_thread(write_file, path, *saved)
+        except OSError as exc:
+            self.notify(visible(f"cannot save {path}: {exc.strerror or exc}"), severity="error", timeout=8, markup=False)
+            return
+        so_far = "" if saved[3] is not None else " (the run so far)"
+        self.notify(visible(f"Saved the run{so_far} to {path}"), title="Saved", timeout=8, markup=False)
+
+    def _file_name(self, folder: Path, suffix: str) -> str:
+        """``<scenario>-YYYYmmdd-HHMMSS<suffix>``, safe as a file name whatever the scenario is called,
+        and new in ``folder``: two saves in one second must not overwrite each other."""
+        scenario = self.session.scenario or self._start
+        name = re.sub(r"[^A-Za-z0-9_.-]+", "_", scenario.name).strip("._") or "taskviz"
+        stem = f"{name}-{time.strftime('%Y%m%d-%H%M%S')}"
+        candidates = (f"{stem}{suffix}", *(f"{stem}-{n}{suffix}" for n in range(2, 1000)))
+        return next((c for c in candidates if not (folder / c).exists()), candidates[-1])
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen())

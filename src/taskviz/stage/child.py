@@ -16,7 +16,6 @@ from __future__ import annotations
 import os
 import sys
 import threading
-import time
 from pathlib import Path
 from typing import IO, Any
 
@@ -24,6 +23,7 @@ from .. import __version__
 from ..catalog import Scenario, ScenarioError, read
 from ..wire import commands
 from ..wire.record import EventRecord
+from ..recording.saver import run_end, run_meta
 from ..wire.stream import StreamWriter
 from .broadcast import Broadcast, OutputCapture
 from .clock import StageClock, StepGate, TimeControl, new_stage_loop
@@ -130,26 +130,11 @@ class Stage:
         }
 
     def _meta(self, scenario: Scenario) -> dict[str, Any]:
-        return {
-            "name": scenario.name,
-            "title": scenario.title,
-            "path": str(scenario.path),
-            "source": scenario.source,
-            "python": sys.version.split()[0],
-            "taskviz": __version__,
-            "started_at": time.time(),
-            "virtual_time": False,
-            "pid": os.getpid(),
-        }
+        """The same description a headless ``--save`` writes: a saved stream is a recording."""
+        return {**run_meta(scenario, virtual_time=False), "headless": False, "pid": os.getpid()}
 
     def _end(self, ending: Ending) -> dict[str, Any]:
-        end: dict[str, Any] = {"exit": ending.code, "error": None, "raised": ending.raised}
-        if self.runs:
-            started, ended, finished = self.watch.extent()
-            root = self.record.tasks[0] if self.record.tasks else None
-            end.update(started_ns=started, wall_ns=ended - started, finished_ns=finished,
-                       outcome=None if root is None or root.outcome is None else int(root.outcome))
-        return end
+        return run_end(self.watch, ending.code, ending.raised)
 
 
 def main(argv: list[str]) -> None:

@@ -28,9 +28,32 @@ Runs an asyncio program for real and shows every task it creates.
 | **l** | show / hide the event log |
 | **tab** | move between the scenario list and the timeline |
 | **t** | light / dark theme |
+| **ctrl+s** | save the run shown (live so far, or replayed) to `<scenario>-<date>-<time>.taskviz` here |
 | **ctrl+p** | command palette: run any scenario, change theme |
 | **?** | this help |
 | **q** | quit (the running scenario is cancelled first) |
+
+## Live runs
+
+| key | does |
+|---|---|
+| **space** | pause / resume the program |
+| **.** | while paused: run one task step |
+| **< >** | slower / faster: 0.1x to 1x |
+
+## Replays (`taskviz open FILE`, `--virtual-time`)
+
+The header says **REPLAY** (and **VIRTUAL TIME** for a virtual-clock run); the transport
+bar under the panels shows where the replay is.
+
+| key | does |
+|---|---|
+| **space** | play / pause (at the end: play again from the start) |
+| **< >** | slower / faster: 0.1x to 4x |
+| **, .** | one event back / forward (pauses first) |
+| **[ ]** | previous / next moment a task changed state |
+| **Home** / **End** | the start / the end of the run |
+| click or drag | on the transport bar or the time axis: go to that instant |
 
 ## States
 

@@ -25,8 +25,9 @@ from ...model.timeline import BLOCK_NS, TimelineModel
 from ...text import visible
 from ...textchart import task_label
 from ..session import Session
-from ..widgets import EventLog, ScenarioList, SourceView, StatusBar, SummaryBar, TaskDetails, TimelineView
+from ..widgets import EventLog, ScenarioList, SourceView, StatusBar, SummaryBar, TaskDetails, TimelineView, TransportBar
 from .notes import NotesScreen
+from .replay_controls import ReplayControls
 
 FPS = 20  # the program runs in a process of its own: frames cost it nothing but a share of the CPU
 NARROW = 130  # below this many columns the side panels go under the timeline
@@ -44,7 +45,7 @@ def _source_title(scenario: Scenario) -> str:
         return str(scenario.path)
 
 
-class MainScreen(Screen[None]):
+class MainScreen(ReplayControls, Screen[None]):
     BINDINGS = [
         Binding("r", "run", "Run"),
         Binding("enter", "run", "Run", show=False),
@@ -54,9 +55,16 @@ class MainScreen(Screen[None]):
         Binding("s", "toggle_scenarios", "Scenarios"),
         Binding("l", "toggle_log", "Log", show=False),
         Binding("space", "pause", "Pause"),
+        Binding("space", "play", "Play/pause"),
+        Binding("comma", "step_back", "Back", key_display=",", show=False),
         Binding("full_stop", "step", "Step", key_display="."),
         Binding("less_than_sign", "slower", "Slower", key_display="<"),
         Binding("greater_than_sign", "faster", "Faster", key_display=">"),
+        Binding("left_square_bracket", "jump(-1)", "Previous change", key_display="[", show=False),
+        Binding("right_square_bracket", "jump(1)", "Next change", key_display="]", show=False),
+        # over the timeline's own Home / End (first / last row) while a replay is shown
+        Binding("home", "seek_start", "Start", show=False, priority=True),
+        Binding("end", "seek_end", "End", show=False, priority=True),
     ]
 
     class Ready(Message):
@@ -79,6 +87,7 @@ class MainScreen(Screen[None]):
         self._lag_ms = 0.0
         self._prints: list[str] = []
         self._told_finished = False
+        self._replay_shown: tuple[int, int] = (0, -1)  # (model, player moves) the log was last drawn for
 
     def compose(self) -> ComposeResult:
         yield SummaryBar(id="summary")
@@ -90,6 +99,7 @@ class MainScreen(Screen[None]):
             with Vertical(id="side"):
                 yield TaskDetails(id="details")
                 yield SourceView(id="source")
+        yield TransportBar(id="transport")
         yield StatusBar(id="status")
         yield Footer()
 
@@ -123,6 +133,9 @@ class MainScreen(Screen[None]):
         """The session has something new to show (a run started, a recording loaded)."""
         session = self.session
         self._told_finished = False
+        self._replay_shown = (0, -1)
+        self.set_class(session.player is not None, "replay")
+        self.refresh_bindings()
         self.timeline.show(session.model, None if session.finished else session.now_ns)
         self.query_one(EventLog).show(session.model)
         self._last_tick = time.perf_counter()
@@ -152,6 +165,7 @@ class MainScreen(Screen[None]):
         live = session.live
         model = session.model
         timeline = self.timeline
+        self._follow_replay()
         if model is not None:
             model.busy = session.busy()
         if session.finished:
@@ -179,6 +193,8 @@ class MainScreen(Screen[None]):
             finished=session.finished,
             gain=session.gain() if session.finished else None,
             error=visible(session.error or session.outcome() or "") or None,
+            replay=session.player is not None,
+            virtual_time=session.tape is not None and session.tape.virtual_time,
         )
         self.query_one(StatusBar).show(
             lag_ms=self._lag_ms,
@@ -257,7 +273,10 @@ class MainScreen(Screen[None]):
             self.notify("Nothing is running: press Enter to run the scenario.", severity="warning")
 
     def action_step(self) -> None:
-        if not self.session.paused:
+        if self.session.player is not None:
+            self.session.step()
+            self._moved()
+        elif not self.session.paused:
             self.notify("Pause first (space): then . runs one task step.", severity="warning")
         else:
             self.session.step()
@@ -269,6 +288,10 @@ class MainScreen(Screen[None]):
         self._change_speed(+1)
 
     def _change_speed(self, direction: int) -> None:
+        if self.session.player is not None:
+            self.session.player.faster(direction)
+            self._moved()
+            return
         current = min(SPEEDS, key=lambda speed: abs(speed - self.session.speed))
         index = max(0, min(len(SPEEDS) - 1, SPEEDS.index(current) + direction))
         if not self.session.set_speed(SPEEDS[index]):

@@ -7,5 +7,7 @@ from .status_bar import StatusBar
 from .summary_bar import SummaryBar
 from .task_details import TaskDetails
 from .timeline_view import TimelineView
+from .transport_bar import Position, TransportBar
 
-__all__ = ["EventLog", "ScenarioList", "SourceView", "StatusBar", "SummaryBar", "TaskDetails", "TimelineView"]
+__all__ = ["EventLog", "Position", "ScenarioList", "SourceView", "StatusBar", "SummaryBar", "TaskDetails", "TimelineView",
+           "TransportBar"]

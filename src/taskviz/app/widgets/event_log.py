@@ -31,6 +31,8 @@ class EventLog(Log):
         self._read = 0
         self._started = set()
         self.clear()
+        # back to the top, so what is written next scrolls to its end as a fresh log's would
+        self.scroll_to(0, 0, animate=False, immediate=True)
         self._refresh_border()
 
     def set_filter(self, task: int | None) -> None:

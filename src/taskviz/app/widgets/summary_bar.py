@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
@@ -11,31 +13,58 @@ from ...model.axis import format_duration
 from ...model.summary import Gain
 
 
+NARROW = 100  # below this many columns the badges take less room from the title
+
+
 class SummaryBar(Static):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__("", id=id)
         self._shown: tuple[object, ...] = ()
+        self._last: dict[str, Any] = {}
+
+    def on_resize(self) -> None:
+        """The badges' length depends on the width: draw again, even while a replay is paused."""
+        if self._last:
+            self.show(**self._last)
 
     def show(self, *, title: str, elapsed_ns: int, alive: int, tasks: int, live: bool, paused: bool,
-             finished: bool, gain: Gain | None, error: str | None, speed: float = 1.0, blocked: str | None = None) -> None:
-        """``blocked``: what holds the loop right now, said while it lasts (a presenter's "see, it froze")."""
+             finished: bool, gain: Gain | None, error: str | None, speed: float = 1.0, blocked: str | None = None,
+             replay: bool = False, virtual_time: bool = False) -> None:
+        """``blocked``: what holds the loop right now, said while it lasts (a presenter's "see, it froze").
+
+        ``replay`` and ``virtual_time`` put a badge before the title, so an audience never
+        takes a recording for a live run, nor a virtual clock's timings for real ones.
+        """
+        self._last = dict(title=title, elapsed_ns=elapsed_ns, alive=alive, tasks=tasks, live=live, paused=paused,
+                          finished=finished, gain=gain, error=error, speed=speed, blocked=blocked, replay=replay,
+                          virtual_time=virtual_time)
         key = (title, elapsed_ns // 10_000_000, alive, tasks, live, paused, finished, str(gain) if finished else "", error, speed,
-               blocked)
+               blocked, replay, virtual_time, self.size.width < NARROW)
         if key == self._shown:
             return
         self._shown = key
-        left = Text(title, style="bold")
+        left = Text()
+        if replay:
+            left.append(" REPLAY ", style="bold reverse magenta")
+            left.append(" ")
+        if virtual_time:
+            left.append(" VIRTUAL " if self.size.width < NARROW else " VIRTUAL TIME ", style="bold reverse cyan")
+            left.append(" ")
+        left.append(title, style="bold")
         slowed = f"  ·  {speed:g}x" if speed != 1.0 else ""
         if error:
             status = Text(f"✗ {error}", style="bold red")
         elif live and paused:
             status = Text.assemble((" PAUSED ", "bold reverse yellow"), " at ", (format_duration(elapsed_ns), "bold"),
                                    slowed, f"  ·  {alive} of {tasks} tasks alive")
+        elif live and replay:
+            status = Text.assemble(("▶ ", "bold green"), (format_duration(elapsed_ns), "bold"),
+                                   (slowed, "bold yellow"), f"  ·  {alive} of {tasks} tasks alive")
         elif live:
             status = Text.assemble(("● running ", "bold green"), (format_duration(elapsed_ns), "bold"),
                                    (slowed, "bold yellow"), f"  ·  {alive} of {tasks} tasks alive")
         elif paused:
-            status = Text.assemble(("❚❚ recording at ", "bold yellow"), (format_duration(elapsed_ns), "bold"),
+            status = Text.assemble(("❚❚ paused at " if replay else "❚❚ recording at ", "bold yellow"), (format_duration(elapsed_ns), "bold"),
                                    f"  ·  {alive} of {tasks} tasks alive")
         elif finished:
             status = Text.assemble(("✓ finished in ", "bold"), (format_duration(elapsed_ns), "bold"), f"  ·  {tasks} tasks")

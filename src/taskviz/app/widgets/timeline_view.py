@@ -14,7 +14,7 @@ from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual.binding import Binding
-from textual.events import Click, MouseScrollDown, MouseScrollUp
+from textual.events import Click, MouseDown, MouseMove, MouseScrollDown, MouseScrollUp, MouseUp
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
@@ -100,6 +100,13 @@ class TimelineView(ScrollView, can_focus=True):
             super().__init__()
             self.task_id = task_id
 
+    class Scrub(Message):
+        """A click or drag on the time axis: show the run at ``t_ns`` (a replay moves there)."""
+
+        def __init__(self, t_ns: int) -> None:
+            super().__init__()
+            self.t_ns = t_ns
+
     selected: reactive[int | None] = reactive(None, layout=False)
     follow: reactive[bool] = reactive(True)
 
@@ -117,6 +124,7 @@ class TimelineView(ScrollView, can_focus=True):
         self._rows: list[int] = []
         self._cells: dict[int, bytearray] = {}
         self._loop_cells: list[tuple[Lane, int]] = []
+        self._scrubbing = False
 
     # -- what to show ---------------------------------------------------------------------
 
@@ -130,6 +138,20 @@ class TimelineView(ScrollView, can_focus=True):
         self._frame_key = ()
         self.scroll_to(y=0, animate=False)
         self.tick()
+
+    def use_model(self, model: TimelineModel) -> None:
+        """Another model of the same run (a replay rebuilt it): the view, zoom and selection stay."""
+        if model is not self.model:
+            self.model = model
+            self._rows = []
+            self._frame_key = ()
+            self.tick()
+
+    def set_clock(self, now: Callable[[], int]) -> None:
+        """Time moves again (a replay went back from its end): the "now" cursor returns."""
+        if self._now is None:
+            self._now = now
+            self._frame_key = ()
 
     def stop_clock(self) -> None:
         """The run is over: no more cursor, "now" is the end of the record."""
@@ -283,6 +305,32 @@ class TimelineView(ScrollView, can_focus=True):
         y = event.y - self.gutter.top
         if y >= PINNED:
             self._select_row(self.scroll_offset.y + y - PINNED)
+
+    def _axis_time(self, x: int) -> int | None:
+        """The instant under column ``x`` of the widget, if it is in the chart."""
+        cell = x - self.gutter.left - self.label_width - 1
+        if self.model is None or not 0 <= cell < self.chart_width:
+            return None
+        return max(0, self.view_start_ns + cell * self.ns_per_cell + self.ns_per_cell // 2)
+
+    def on_mouse_down(self, event: MouseDown) -> None:
+        t = self._axis_time(event.x) if event.y - self.gutter.top == 0 else None
+        if t is not None:
+            self._scrubbing = True
+            self.follow = False  # the scale holds still under the pointer while it drags
+            self.capture_mouse()
+            self.post_message(self.Scrub(t))
+
+    def on_mouse_move(self, event: MouseMove) -> None:
+        if self._scrubbing:
+            t = self._axis_time(max(self.gutter.left + self.label_width + 1, min(event.x, self.size.width - 1)))
+            if t is not None:
+                self.post_message(self.Scrub(t))
+
+    def on_mouse_up(self, _: MouseUp) -> None:
+        if self._scrubbing:
+            self._scrubbing = False
+            self.release_mouse()
 
     def on_mouse_scroll_down(self, event: MouseScrollDown) -> None:
         if event.ctrl:

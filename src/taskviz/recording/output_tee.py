@@ -1,0 +1,89 @@
+"""The program's printed lines, copied into a recording while they still reach the terminal.
+
+Unlike the stage's ``OutputCapture`` (whose viewer shows the output itself), a headless
+run's output must still appear where it would under ``python``: file descriptors 1 and 2
+become pipes, and a thread per pipe copies every byte to the original descriptor and
+sends each complete line as an OUTPUT chunk. Catching it at the descriptor, not by
+wrapping ``sys.stdout``, adds no work to the program's steps and catches ``os.write``
+and child processes too. Python's own buffering of ``sys.stdout`` is left as it was.
+"""
+
+from __future__ import annotations
+
+import codecs
+import os
+import sys
+import threading
+from collections.abc import Callable
+
+from .files import write_all
+
+_MAX_PENDING = 65536  # a "line" this long without a newline is sent as it is
+
+
+class OutputTee:
+    """Copies fds 1 and 2 to where they pointed before, and to ``send(stream, text)`` line by line."""
+
+    def __init__(self, send: Callable[[str, str], None]) -> None:
+        self._send = send
+        self._readers: list[threading.Thread] = []
+        self._saved: list[int] = []
+
+    def start(self) -> None:
+        for stream in (sys.stdout, sys.stderr):
+            _flush(stream)
+        for fd, name in ((1, "stdout"), (2, "stderr")):
+            read_end, write_end = os.pipe()
+            saved = os.dup(fd)
+            os.dup2(write_end, fd)
+            os.close(write_end)
+            self._saved.append(saved)
+            reader = threading.Thread(target=self._copy, args=(read_end, saved, name), name=f"taskviz-tee-{name}",
+                                      daemon=True)
+            reader.start()
+            self._readers.append(reader)
+
+    def stop(self, timeout: float = 1.0) -> None:
+        """Put fds 1 and 2 back and copy what is left; a grandchild still holding a pipe is not waited for."""
+        for stream in (sys.stdout, sys.stderr):
+            _flush(stream)
+        for fd, saved in zip((1, 2), self._saved, strict=True):
+            os.dup2(saved, fd)
+        for reader, saved in zip(self._readers, self._saved, strict=True):
+            reader.join(timeout)
+            if not reader.is_alive():  # else it still writes to ``saved``: closing it could redirect that
+                os.close(saved)
+        self._readers, self._saved = [], []
+
+    def _copy(self, fd: int, to: int, name: str) -> None:
+        decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+        pending = ""
+        while True:
+            try:
+                data = os.read(fd, 65536)
+            except OSError:
+                data = b""
+            if data:
+                try:
+                    write_all(to, data)
+                except OSError:
+                    pass  # the terminal went away; the recording still gets the text
+            text = pending + decoder.decode(data, final=not data)
+            if not data:
+                if text:
+                    self._send(name, text)
+                os.close(fd)
+                return
+            complete, newline, pending = text.rpartition("\n")
+            if newline:
+                self._send(name, complete + newline)
+            if len(pending) > _MAX_PENDING:
+                self._send(name, pending)
+                pending = ""
+
+
+def _flush(stream: object) -> None:
+    try:
+        stream.flush()  # type: ignore[attr-defined]
+    except (AttributeError, OSError, ValueError):
+        pass

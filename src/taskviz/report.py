@@ -1,0 +1,46 @@
+"""What a finished run prints without the app: its text timeline, how it ended, its notes.
+
+Shared by ``run --headless`` and ``open --headless``, so a saved run prints exactly what
+the live one did.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from typing import TextIO
+
+from .runner import Finished
+from .text import visible
+from .textchart import render
+
+
+def print_timeline(finished: Finished, title: str, out: TextIO, *, rows: int, width: int | None) -> None:
+    width = width or (shutil.get_terminal_size((100, 24)).columns if out.isatty() else 100)
+    color = out.isatty() and "NO_COLOR" not in os.environ
+    print(
+        render(
+            finished.model,
+            title=title,
+            wall_ns=finished.run.wall_ns,
+            gain=finished.gain,
+            width=width,
+            max_rows=rows,
+            color=color,
+        ),
+        file=out,
+    )
+    root = finished.record.tasks[0] if finished.record.tasks else None
+    if finished.interrupted:
+        print("interrupted: this is the run up to ctrl+c, its tasks cancelled there", file=out)
+    elif root is not None and root.exception:
+        print(f"main() ended with {visible(root.exception)}", file=out)
+    for note in finished.notes:
+        print(f"note: {visible(note)}", file=out)
+    if finished.exit_code and not finished.interrupted:
+        print(f"exit status {finished.exit_code}", file=out)
+
+
+def visible_lines(text: str) -> str:
+    """Text a program printed, made safe to draw but keeping its line breaks."""
+    return "\n".join(visible(line) for line in text.split("\n"))
