@@ -4,6 +4,7 @@ the traced program behaves exactly as it would untraced."""
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
 from pathlib import Path
 
@@ -11,7 +12,8 @@ import pytest
 
 from conftest import seconds, states_seen, trace, track_named
 from taskviz.wire.record import Kind, Outcome
-from taskviz.model.timeline import State
+from taskviz.model.timeline import State, TimelineModel
+from taskviz.stage.tracing import Run
 
 HERE = Path(__file__)
 
@@ -127,6 +129,89 @@ def test_ready_is_when_the_wake_up_was_queued_not_when_the_loop_got_back() -> No
     model = trace(main, virtual_time=False).model
     waiting = track_named(model, "waiter")
     assert seconds(waiting.ready_ns) == pytest.approx(0.05, abs=0.015)
+
+
+class _CountingLoop(asyncio.SelectorEventLoop):
+    """A loop with a call_soon of its own, as some programs and libraries make."""
+
+    calls = 0
+
+    def call_soon(self, callback, *args, context=None):  # type: ignore[no-untyped-def]
+        _CountingLoop.calls += 1
+        return super().call_soon(callback, *args, context=context)
+
+
+def test_wake_ups_are_seen_through_a_loops_own_call_soon() -> None:
+    """The hook calls a loop's own call_soon through, and still sees each wake-up as it passes."""
+
+    async def waiter(event: asyncio.Event) -> None:
+        await event.wait()
+
+    async def setter(event: asyncio.Event) -> None:
+        await asyncio.sleep(0.01)
+        event.set()
+        time.sleep(0.05)
+
+    async def main() -> None:
+        event = asyncio.Event()
+        await asyncio.gather(waiter(event), setter(event))
+
+    async def drive() -> Run:
+        run = Run.start(main())
+        await run.wait()
+        return run
+
+    loop = _CountingLoop()
+    try:
+        run = loop.run_until_complete(drive())
+    finally:
+        loop.close()
+    model = TimelineModel(run.record, run.started_ns)
+    model.update()
+    waiting = track_named(model, "waiter")
+    assert _CountingLoop.calls > 0, "the loop's own call_soon ran"
+    assert "call_soon" not in vars(loop), "the hook is off the loop after the run"
+    assert seconds(waiting.ready_ns) == pytest.approx(0.05, abs=0.015)
+
+
+def test_a_future_completed_from_another_thread_keeps_the_record_whole() -> None:
+    """A (wrong, but seen in the wild) set_result from a worker thread: its wake-up is recorded, the columns stay aligned."""
+
+    async def main() -> None:
+        loop = asyncio.get_running_loop()
+        future = loop.create_future()
+        worker = threading.Thread(target=lambda: (time.sleep(0.02), future.set_result(1)))
+        worker.start()
+        loop.call_later(0.2, lambda: None)  # wakes the selector, as the thread does not
+        await future
+        worker.join()
+
+    finished = trace(main, virtual_time=False)
+    record = finished.record
+    assert len(record.starts) == len(record.times) == len(record.codes) == len(record.args)
+    kinds = [Kind(code & 0xF) for code in record.codes]
+    assert Kind.WOKEN in kinds
+    assert kinds[-1] is Kind.DONE
+
+
+def test_an_executor_job_shows_running_while_it_runs() -> None:
+    """Its thread's report reaches the record at once, not when the run ends: a live viewer sees it."""
+
+    async def main() -> None:
+        await asyncio.to_thread(time.sleep, 0.3)
+
+    async def drive() -> tuple[list[Kind], Run]:
+        run = Run.start(main())
+        await asyncio.sleep(0.15)  # not traced: made outside the run; the job is half done
+        seen = [Kind(code & 0xF) for code in run.record.codes]
+        await run.wait()
+        return seen, run
+
+    seen, run = asyncio.run(drive())
+    jobs = [info.id for info in run.record.tasks if info.kind == "thread"]
+    assert len(jobs) == 1
+    assert Kind.STARTED in seen, "the job's start was in the record while it ran"
+    assert Kind.DONE not in seen
 
 
 def test_a_sleep_is_ready_at_its_deadline_even_when_the_loop_was_blocked() -> None:

@@ -2,7 +2,8 @@
 
 A mixin of :class:`~taskviz.stage.run.Run`, its state on the run. Jobs run on worker
 threads, which must not append to the record (only the loop's thread does): they report
-to an inbox that the loop's thread moves into the record (:meth:`ThreadJobs.sync`).
+to an inbox that the loop's thread moves into the record (:meth:`ThreadJobs.sync`) as soon
+as it can (asked by ``call_soon_threadsafe``), before the next traced step at the latest.
 """
 
 from __future__ import annotations
@@ -40,22 +41,38 @@ class ThreadJobs:
         inbox = self._from_threads
         clock = self.clock
         code = tid << KIND_BITS
+        loop, sync = self.loop, self.sync
+
+        def report(row: tuple[int, int, int, Any]) -> None:
+            """Into the inbox, and the loop's thread asked to move it in now: a live viewer sees the job start."""
+            inbox.append(row)
+            try:
+                loop.call_soon_threadsafe(sync)
+            except RuntimeError:
+                pass  # the loop is closed: the run's close moved the inbox in already
 
         def job() -> Any:
-            inbox.append((clock(), code | _STARTED, 0, threading.current_thread().name))
+            report((clock(), code | _STARTED, 0, threading.current_thread().name))
             try:
                 result = fn()
             except BaseException as exc:
-                inbox.append((clock(), code | _DONE, int(Outcome.FAILED), exc))
+                report((clock(), code | _DONE, int(Outcome.FAILED), exc))
                 raise
-            inbox.append((clock(), code | _DONE, int(Outcome.OK), result))
+            report((clock(), code | _DONE, int(Outcome.OK), result))
             return result
 
         return job
 
     def sync(self: Run) -> None:
-        """Move what worker threads reported into the record; only the loop thread appends."""
+        """Move what worker threads reported into the record; only the loop thread appends.
+
+        Once the run is over (``close`` moved the last of it in), a job still running on
+        its thread reports to nobody: the record ends where the run did.
+        """
         inbox = self._from_threads
+        if self.finished_ns is not None:
+            inbox.clear()
+            return
         tasks = self.record.tasks
         while inbox:
             t, code, arg, detail = inbox.popleft()

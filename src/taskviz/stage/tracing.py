@@ -11,14 +11,13 @@ The hooks, all on the loop instance and only for the length of a run (besides th
   exactly the program's tasks are traced and the app's own never are;
 * the wrapper itself (``wrapper``), one module-level class (asyncio caches every type that
   passes ``iscoroutine``, so a class per run would leak), which sees each step start and end;
-* while a traced step runs (and some traced task awaits a future: else there is nothing
-  to wake), a hook on the loop's ``call_soon`` (``wakeups``): a future the step completes
-  (``Event.set()``, ``Queue.put()``, ``cancel()``...) schedules its waiters' wake-ups
-  through it at that very instant, which is when they truly became ready, even if the
-  step then blocks the loop. Outside steps the hook is off, so the loop's own scheduling
-  pays nothing. Sleeps are ready at their deadline, known when they suspend; a traced
-  task's waiters are ready when its last step ends; anything else (I/O, executor
-  results) is seen by a done-callback, the first in line before the task's wake-up;
+* ``loop.call_soon`` (``wakeups``), answered on the loop instance for the whole run: a
+  future that completes (``Event.set()``, ``Queue.put()``, ``cancel()``, a socket's data,
+  a timer) schedules its waiters' wake-ups through it at that very instant, which is when
+  they truly became ready, even if the step that completed it then blocks the loop. On
+  asyncio's own loops it is asyncio's ``call_soon`` line for line plus one type test, so
+  the loop's scheduling pays next to nothing. Sleeps are ready at their deadline, known
+  when they suspend; a task's joiners when its last step ends;
 * the loop's default executor (``hooks``, ``jobs``), so that jobs sent to threads show as
   rows of their own.
 

@@ -36,6 +36,8 @@ class TracedCoroutine(Coroutine[Any, Any, Any]):
         gate = run.gate
         if gate is not None and gate.armed:
             gate.enter()
+        if run._from_threads:  # what worker threads reported goes in before this step's rows
+            run.sync()
         t0 = run.clock()
         try:
             awaited = self._coro.send(value)
@@ -59,6 +61,8 @@ class TracedCoroutine(Coroutine[Any, Any, Any]):
         run = self._run
         if run.gate is not None and run.gate.armed:
             run.gate.enter()
+        if run._from_threads:
+            run.sync()
         t0 = run.clock()
         try:
             if val is None and tb is None:
