@@ -111,8 +111,8 @@ def test_at_most_one_task_runs_at_any_instant() -> None:
     assert inside is None
 
 
-def test_ready_is_when_the_wake_up_was_queued_not_when_the_loop_got_back() -> None:
-    """Event.set() then a blocking sleep: the waiter was ready at set(), 50 ms before it ran."""
+async def _set_then_block() -> None:
+    """Event.set() then a blocking sleep: the waiter is ready at set(), 50 ms before it runs."""
 
     async def waiter(event: asyncio.Event) -> None:
         await event.wait()
@@ -122,11 +122,12 @@ def test_ready_is_when_the_wake_up_was_queued_not_when_the_loop_got_back() -> No
         event.set()
         time.sleep(0.05)
 
-    async def main() -> None:
-        event = asyncio.Event()
-        await asyncio.gather(waiter(event), setter(event))
+    event = asyncio.Event()
+    await asyncio.gather(waiter(event), setter(event))
 
-    model = trace(main, virtual_time=False).model
+
+def test_ready_is_when_the_wake_up_was_queued_not_when_the_loop_got_back() -> None:
+    model = trace(_set_then_block, virtual_time=False).model
     waiting = track_named(model, "waiter")
     assert seconds(waiting.ready_ns) == pytest.approx(0.05, abs=0.015)
 
@@ -144,20 +145,8 @@ class _CountingLoop(asyncio.SelectorEventLoop):
 def test_wake_ups_are_seen_through_a_loops_own_call_soon() -> None:
     """The hook calls a loop's own call_soon through, and still sees each wake-up as it passes."""
 
-    async def waiter(event: asyncio.Event) -> None:
-        await event.wait()
-
-    async def setter(event: asyncio.Event) -> None:
-        await asyncio.sleep(0.01)
-        event.set()
-        time.sleep(0.05)
-
-    async def main() -> None:
-        event = asyncio.Event()
-        await asyncio.gather(waiter(event), setter(event))
-
     async def drive() -> Run:
-        run = Run.start(main())
+        run = Run.start(_set_then_block())
         await run.wait()
         return run
 

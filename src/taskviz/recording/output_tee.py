@@ -10,16 +10,13 @@ and child processes too. Python's own buffering of ``sys.stdout`` is left as it 
 
 from __future__ import annotations
 
-import codecs
 import os
 import sys
 import threading
 from collections.abc import Callable
 
+from ..pipes import read_lines
 from .files import write_all
-
-_MAX_PENDING = 65536  # a "line" this long without a newline is sent as it is
-
 
 class OutputTee:
     """Copies fds 1 and 2 to where they pointed before, and to ``send(stream, text)`` line by line."""
@@ -56,30 +53,13 @@ class OutputTee:
         self._readers, self._saved = [], []
 
     def _copy(self, fd: int, to: int, name: str) -> None:
-        decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
-        pending = ""
-        while True:
+        def copy(data: bytes) -> None:
             try:
-                data = os.read(fd, 65536)
+                write_all(to, data)
             except OSError:
-                data = b""
-            if data:
-                try:
-                    write_all(to, data)
-                except OSError:
-                    pass  # the terminal went away; the recording still gets the text
-            text = pending + decoder.decode(data, final=not data)
-            if not data:
-                if text:
-                    self._send(name, text)
-                os.close(fd)
-                return
-            complete, newline, pending = text.rpartition("\n")
-            if newline:
-                self._send(name, complete + newline)
-            if len(pending) > _MAX_PENDING:
-                self._send(name, pending)
-                pending = ""
+                pass  # the terminal went away; the recording still gets the text
+
+        read_lines(fd, lambda text: self._send(name, text), copy)
 
 
 def _flush(stream: object) -> None:

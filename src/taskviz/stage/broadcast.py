@@ -9,13 +9,13 @@ chunks stamped with the run's own clock, so a recording holds them too.
 
 from __future__ import annotations
 
-import codecs
 import os
 import sys
 import threading
 from collections.abc import Callable
 from typing import Any
 
+from ..pipes import read_lines
 from ..wire.stream import StreamWriter
 
 FLUSH_S = 0.02  # a frame at 50 fps: rows reach the screen about one frame after they happened
@@ -89,22 +89,4 @@ class OutputCapture:
             reader.join(timeout)
 
     def _read(self, fd: int, name: str) -> None:
-        decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
-        pending = ""
-        while True:
-            try:
-                data = os.read(fd, 65536)
-            except OSError:
-                data = b""
-            text = pending + decoder.decode(data, final=not data)
-            if not data:
-                if text:
-                    self._writer.output(self._clock(), name, text)
-                os.close(fd)
-                return
-            complete, newline, pending = text.rpartition("\n")
-            if newline:
-                self._writer.output(self._clock(), name, complete + newline)
-            if len(pending) > 65536:
-                self._writer.output(self._clock(), name, pending)
-                pending = ""
+        read_lines(fd, lambda text: self._writer.output(self._clock(), name, text))
