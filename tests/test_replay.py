@@ -364,7 +364,9 @@ async def test_ctrl_s_saves_the_replayed_run_and_says_where(basic_file: Path, tm
     app = app_at(basic_file, 1.0)
     async with app.run_test(size=(140, 40)) as pilot:
         await shown(pilot)
-        await pilot.press("ctrl+s")
+        await pilot.press("ctrl+s")  # the dialog offers <scenario>-<time>.taskviz here
+        await pilot.pause()
+        await pilot.press("enter")
         for _ in range(200):
             if list(tmp_path.glob("*.taskviz")):
                 break
@@ -405,7 +407,9 @@ async def test_ctrl_s_saves_a_live_run_that_opens_as_it_was(tmp_path: Path, monk
                 break
             await pilot.pause(0.05)
         assert app.session.finished
-        await pilot.press("ctrl+s")
+        await pilot.press("ctrl+s")  # the dialog offers <scenario>-<time>.taskviz here
+        await pilot.pause()
+        await pilot.press("enter")
         for _ in range(200):
             if list(tmp_path.glob("naps-*.taskviz")):
                 break

@@ -4,8 +4,6 @@ the app reads their stream and animates it, so it never freezes with them."""
 from __future__ import annotations
 
 import asyncio
-import re
-import time
 from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
@@ -18,8 +16,9 @@ from ..catalog import DEFAULT_SCENARIO, Scenario, all_scenarios, find
 from ..model.summary import write_summary
 from ..runner import Finished
 from ..text import visible
-from ..wire.stream import write_file
-from .screens import HelpScreen, MainScreen
+from ..recording.files import RECORDING_SUFFIX
+from .saving import dated_name, failure, write_run
+from .screens import HelpScreen, MainScreen, SaveDialog
 from .session import Session
 from .tape import Tape, from_finished
 
@@ -105,7 +104,7 @@ class TaskvizApp(App[None]):
         where = self.screenshot_dir or "the current directory"
         yield SystemCommand("Screenshot", f"Save an SVG screenshot of the screen in {where}",
                             lambda: self.set_timer(0.1, self.action_save_screenshot))
-        yield SystemCommand("Save run", "Save the run shown to a .taskviz file in the current directory (ctrl+s)",
+        yield SystemCommand("Save run", "Save the run shown to a .taskviz file (ctrl+s)",
                             self.action_save)
         for scenario in self.scenarios:
             yield SystemCommand(f"Run {scenario.name}", scenario.title, lambda s=scenario: self.run_scenario(s))
@@ -122,29 +121,34 @@ class TaskvizApp(App[None]):
             return
         self.notify(visible(f"Saved screenshot to {Path(path).absolute()}"), title="Screenshot", timeout=8, markup=False)
 
-    async def action_save(self) -> None:
-        """ctrl+s: the run shown (live so far, or replayed) to ``<scenario>-<time>.taskviz`` here."""
-        saved = self.session.saveable()
-        if saved is None:
+    def action_save(self) -> None:
+        """ctrl+s: ask where to save the run shown (live so far, or replayed), offering
+        ``<scenario>-<time>.taskviz`` in the current directory."""
+        if isinstance(self.screen, SaveDialog):
+            return
+        if self.session.saveable() is None:
             self.notify("Nothing to save yet: run a scenario first.", severity="warning")
             return
-        path = (Path(".") / self._file_name(Path("."), ".taskviz")).absolute()
+        default = self._file_name(Path("."), RECORDING_SUFFIX)
+        still_running = self.session.link is not None and not self.session.finished
+        self.push_screen(SaveDialog(default, self._save_run, so_far=still_running))
+
+    async def _save_run(self, path: Path) -> str | None:
+        """The run shown as it is now, to ``path``; why it could not be, in one line."""
+        saved = self.session.saveable()
+        if saved is None:
+            return "nothing to save: the run is gone"
         try:
-            await asyncio.to_thread(write_file, path, *saved)
+            await asyncio.to_thread(write_run, path, saved)
         except OSError as exc:
-            self.notify(visible(f"cannot save {path}: {exc.strerror or exc}"), severity="error", timeout=8, markup=False)
-            return
-        so_far = "" if saved[3] is not None else " (the run so far)"
+            return failure(path, exc)
+        so_far = " (the run so far)" if saved[3] is None else ""
         self.notify(visible(f"Saved the run{so_far} to {path}"), title="Saved", timeout=8, markup=False)
+        return None
 
     def _file_name(self, folder: Path, suffix: str) -> str:
-        """``<scenario>-YYYYmmdd-HHMMSS<suffix>``, safe as a file name whatever the scenario is called,
-        and new in ``folder``: two saves in one second must not overwrite each other."""
         scenario = self.session.scenario or self._start
-        name = re.sub(r"[^A-Za-z0-9_.-]+", "_", scenario.name).strip("._") or "taskviz"
-        stem = f"{name}-{time.strftime('%Y%m%d-%H%M%S')}"
-        candidates = (f"{stem}{suffix}", *(f"{stem}-{n}{suffix}" for n in range(2, 1000)))
-        return next((c for c in candidates if not (folder / c).exists()), candidates[-1])
+        return dated_name(scenario.name, folder, suffix)
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen())

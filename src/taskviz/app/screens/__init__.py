@@ -3,5 +3,6 @@
 from .help import HelpScreen
 from .main import MainScreen
 from .notes import NotesScreen
+from .save_dialog import SaveDialog
 
-__all__ = ["HelpScreen", "MainScreen", "NotesScreen"]
+__all__ = ["HelpScreen", "MainScreen", "NotesScreen", "SaveDialog"]

@@ -28,7 +28,7 @@ Runs an asyncio program for real and shows every task it creates.
 | **l** | show / hide the event log |
 | **tab** | move between the scenario list and the timeline |
 | **t** | light / dark theme |
-| **ctrl+s** | save the run shown (live so far, or replayed) to `<scenario>-<date>-<time>.taskviz` here |
+| **ctrl+s** | save the run shown (live so far, or replayed): asks where, offering `<scenario>-<date>-<time>.taskviz` here |
 | **ctrl+p** | command palette: run any scenario, change theme |
 | **?** | this help |
 | **q** | quit (the running scenario is cancelled first) |
