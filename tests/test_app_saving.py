@@ -1,5 +1,5 @@
 """Saving in the app: ctrl+s asks where (the offered path, an edited one, Escape, a folder that is not there,
-a file already there, and the dialog as an SVG snapshot).
+a file already there, and the dialog as an SVG snapshot); a ``--save`` recording that fails is said.
 
 Update the snapshot after a deliberate change with ``pytest tests/test_app_saving.py --snapshot-update``
 and look at the report before committing.
@@ -8,7 +8,9 @@ and look at the report before committing.
 from __future__ import annotations
 
 import contextlib
+import errno
 import io
+import os
 from pathlib import Path
 
 import pytest
@@ -193,3 +195,67 @@ class DialogHost(App[None]):
 
 def test_the_dialog_snapshot(snap_compare) -> None:  # type: ignore[no-untyped-def]
     assert snap_compare(DialogHost(), terminal_size=(100, 16))
+
+
+NAPS = '''"""Naps"""
+import asyncio
+
+
+async def nap(delay):
+    await asyncio.sleep(delay)
+    print("slept", delay)
+
+
+async def main():
+    await asyncio.gather(*(nap(0.05 * n) for n in range(1, 9)))
+'''
+
+
+async def test_a_recording_that_fails_is_said_once_and_the_run_goes_on(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """``run --save`` in the app: the disk fills after the first chunk (ENOSPC from the second write on)."""
+    import taskviz.recording.tee as tee
+
+    writes: list[int] = []
+
+    def fills_up(fd: int, data: bytes) -> None:
+        writes.append(len(data))
+        if len(writes) > 1:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        os.write(fd, data)
+
+    monkeypatch.setattr(tee, "write_all", fills_up)
+    program, path = tmp_path / "naps.py", tmp_path / "naps.taskviz"
+    program.write_text(NAPS)
+    app = TaskvizApp(str(program), autorun=True, save_path=str(path))
+    async with app.run_test(size=(160, 40)) as pilot:
+        for _ in range(400):
+            if app.session.finished:
+                break
+            await pilot.pause(0.05)
+        assert app.session.finished and app.session.outcome() is None, "the run went on to its end"
+        await pilot.pause(0.2)
+        assert len(writes) > 1, "the stream came in more than one read"
+        failed = [n for n in app._notifications if n.severity == "error"]
+        assert len(failed) == 1, "said once, not once a frame"
+        assert failed[0].message == f"saving the run to {path} stopped after {writes[0]:,} bytes: No space left on device"
+        assert failed[0].timeout >= 600, "it stays until dismissed"
+        status = str(app.main.query_one(StatusBar).content)
+        assert status.startswith(f"✗ saving the run to {path} stopped"), status
+        assert app.session.recording is not None and app.session.recording.error == failed[0].message
+    assert path.stat().st_size == writes[0], "what came before the failure is kept"
+
+
+async def test_a_recording_that_works_says_nothing(tmp_path: Path) -> None:
+    program, path = tmp_path / "naps.py", tmp_path / "naps.taskviz"
+    program.write_text(NAPS)
+    app = TaskvizApp(str(program), autorun=True, save_path=str(path))
+    async with app.run_test(size=(160, 40)) as pilot:
+        for _ in range(400):
+            if app.session.finished:
+                break
+            await pilot.pause(0.05)
+        assert app.session.finished
+        assert [n for n in app._notifications if n.severity == "error"] == []
+        assert not str(app.main.query_one(StatusBar).content).startswith("✗")
+    assert read_file(path).end is not None

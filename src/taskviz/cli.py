@@ -290,4 +290,9 @@ def _open_app(scenario: Scenario | None, virtual_time: bool, json_path: str | No
         app = TaskvizApp(start, autorun=scenario is not None, json_path=json_path, speed=speed, save_path=save,
                          screenshot_dir=screenshot_dir)
     app.run()
+    recording = app.session.recording
+    save_error = app.recording_save_error or (recording.error if recording is not None else None)
+    if save_error:  # said in the app too; said again here, where it outlasts the screen
+        print(f"taskviz: {save_error}", file=sys.stderr)
+        return 1
     return 0

@@ -19,6 +19,7 @@ from ..text import visible
 from ..recording.files import RECORDING_SUFFIX
 from .saving import dated_name, failure, write_run
 from .screens import HelpScreen, MainScreen, SaveDialog
+from .screens.main import SAVE_ERROR_S
 from .session import Session
 from .tape import Tape, from_finished
 
@@ -55,6 +56,8 @@ class TaskvizApp(App[None]):
         self._json_path = json_path
         self._autorun = autorun
         self._recording = from_finished(recording, prints) if isinstance(recording, Finished) else recording
+        # --virtual-time --save: the run was made, and its file failed, before the app started
+        self.recording_save_error = recording.save_error if isinstance(recording, Finished) else None
         self._until = until
         self._at_ns = at_ns
         self.screenshot_dir = screenshot_dir
@@ -83,6 +86,9 @@ class TaskvizApp(App[None]):
             main.timeline.focus()
             if self._recording.note:
                 self.notify(visible(self._recording.note), severity="warning", timeout=8, markup=False)
+            if self.recording_save_error:
+                self.notify(visible(self.recording_save_error), title="Recording stopped", severity="error",
+                            timeout=SAVE_ERROR_S, markup=False)
         elif self._autorun:
             # after the first frame, so the app's start-up does not hold up the scenario's timers
             self.call_after_refresh(self.run_scenario, self._start)

@@ -16,6 +16,7 @@ from typing import Any
 from ..catalog import Scenario
 from ..model.summary import Gain, gain
 from ..model.timeline import TimelineModel
+from ..recording.tee import StreamTee
 from ..runner import Finished
 from ..stage_link import StageLink, StagePool
 from ..wire import commands
@@ -68,6 +69,7 @@ class Session:
         self._error: str | None = None
         self._replay: _Replay | None = None
         self._pool = StagePool()
+        self.recording: StreamTee | None = None  # ``--save``'s file, kept after its run is replaced: the command line says if it failed
         self._stopping: list[StageLink] = []
         self._outputs_seen = 0
         self._origin_known = False
@@ -87,6 +89,8 @@ class Session:
         save, self._save_next = self._save_next, None
         self.link = StageLink(self._pool.take(), scenario.argv0, scenario.name, self.start_speed,
                               module=scenario.module, args=scenario.args, save=save)
+        if self.link.save is not None:
+            self.recording = self.link.save
         self.model = TimelineModel(self.link.record, 0)
         self._origin_known = False
         self._want_paused: bool | None = None
@@ -222,6 +226,13 @@ class Session:
             return None
         busy = self.link.busy
         return None if busy is None else (busy[0], busy[1] - self.model.origin_ns, busy[2])
+
+    @property
+    def save_error(self) -> str | None:
+        """Why ``--save``'s file stopped short of the run (a full disk): the run goes on without it."""
+        if self.link is not None and self.link.save is not None:
+            return self.link.save.error
+        return None
 
     def stream_lag_ms(self) -> float:
         return self.link.stream_lag_ms() if self.link is not None else 0.0

@@ -32,6 +32,7 @@ from .replay_controls import ReplayControls
 FPS = 20  # the program runs in a process of its own: frames cost it nothing but a share of the CPU
 NARROW = 130  # below this many columns the side panels go under the timeline
 SPEEDS = (0.1, 0.25, 0.5, 1.0)
+SAVE_ERROR_S = 3600  # a failed recording stays on screen until dismissed (click it) or an hour has passed
 _LINE = re.compile(r":(\d+)$")
 
 
@@ -87,6 +88,7 @@ class MainScreen(ReplayControls, Screen[None]):
         self._lag_ms = 0.0
         self._prints: list[str] = []
         self._told_finished = False
+        self._told_save_error: str | None = None
         self._replay_shown: tuple[int, int] = (0, -1)  # (model, player moves) the log was last drawn for
 
     def compose(self) -> ComposeResult:
@@ -202,13 +204,22 @@ class MainScreen(ReplayControls, Screen[None]):
             frame_ms=timeline.last_frame_ms,
             events=model.consumed + len(model.step_starts) if model else 0,
             follow=timeline.follow,
+            save_error=visible(session.save_error or "") or None,
         )
+        self._tell_save_error(session.save_error)
         if session.finished and not self._told_finished:
             self._told_finished = True
             self.post_message(self.Finished())
         if not live and self._timer is not None and session.model is not None and (session.finished or session.paused):
             self._timer.pause()
             self._last_tick = 0.0
+
+    def _tell_save_error(self, error: str | None) -> None:
+        """Once, and until dismissed: a recording that stopped short must not go unnoticed,
+        and the status line may be off screen or unread."""
+        if error and error != self._told_save_error:
+            self._told_save_error = error
+            self.notify(visible(error), title="Recording stopped", severity="error", timeout=SAVE_ERROR_S, markup=False)
 
     def _blocked(self, model: TimelineModel | None, now_ns: int) -> str | None:
         """In words, the step holding the stage's loop this moment, once it has held it a while."""

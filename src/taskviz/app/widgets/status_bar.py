@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.widgets import Static
 
 
@@ -10,11 +11,20 @@ class StatusBar(Static):
         super().__init__("", id=id)
         self._shown = ""
 
-    def show(self, *, lag_ms: float, frame_ms: float, events: int, follow: bool, stream_ms: float = 0.0) -> None:
+    def show(self, *, lag_ms: float, frame_ms: float, events: int, follow: bool, stream_ms: float = 0.0,
+             save_error: str | None = None) -> None:
+        """``save_error``: the recording stopped short; said first, in red, for as long as the run is shown."""
         text = (
             f"frame lag {lag_ms:4.1f} ms  ·  frame {frame_ms:4.1f} ms  ·  stream {stream_ms:3.0f} ms behind  ·  {events:,} events  ·  "
             f"{'following' if follow else 'free view: f to follow'}"
         )
+        if save_error:
+            text = f"✗ {save_error}  ·  {text}"
         if text != self._shown:
             self._shown = text
-            self.update(text)
+            if save_error:
+                line = Text(text, no_wrap=True, overflow="ellipsis")
+                line.stylize("bold red", 0, len(save_error) + 2)
+                self.update(line)
+            else:
+                self.update(text)
