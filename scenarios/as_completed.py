@@ -5,6 +5,10 @@ they finish, not in the order they were started.
 
 What to watch for: `main` wakes four times, at 0.5 s, 1 s, 2 s and 3 s, each time
 with the next result to finish, while the lookups it has not got to yet keep running.
+
+Point: the lookups overlap; `as_completed` hands over each result as soon as it is
+ready.
+Headline: overlap
 """
 
 import asyncio

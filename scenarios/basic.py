@@ -6,6 +6,9 @@ The tutorial's first example. `fetch_data` sleeps to stand in for a network call
 What to watch for: both fetch tasks start at once and sit in `awaiting` side by side.
 Users wakes at 2 s, Products at 3 s, and main resumes right after: the run takes about
 3 s, the longest wait, not 5 s, the sum. The loop lane stays idle almost all the time.
+
+Point: waits that overlap end with the longest one (3 s), not their sum (5 s).
+Headline: overlap
 """
 
 import asyncio

@@ -8,6 +8,10 @@ What to watch for: in the first half the event-loop lane turns red for 2 s, bloc
 `blocking_download` on its `time.sleep` line, and both tickers sit *ready* (their
 sleeps are over) but cannot run until it lets go. In the second half the same wait runs
 on a thread (its own row, beside the loop) and the tickers keep ticking on time.
+
+Point: one blocking call stops every task on the loop; `to_thread` moves the wait off
+it.
+Headline: blocked
 """
 
 import asyncio

@@ -6,6 +6,9 @@ What to watch for: the download is awaiting its 10 s sleep when `cancel()` wakes
 with CancelledError; its `finally` block still runs, and even awaits (0.5 s to close
 the connection) before the task ends as cancelled at about 1.5 s. `main`, awaiting
 the task, wakes only then.
+
+Point: cancelling raises CancelledError at the await, and the task's cleanup still runs.
+Headline: outcomes
 """
 
 import asyncio

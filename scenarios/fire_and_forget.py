@@ -8,6 +8,10 @@ What to watch for: `send_email` fails at 1 s and nobody notices (asyncio can onl
 returns at 2 s, so it is cancelled before it could log; `update_stats`, created on
 main's last line, gets as far as its first await and is cancelled there: its work never
 finishes. Only what is awaited is sure to run to the end.
+
+Point: a task nobody awaits can fail unnoticed, or be cancelled unfinished when main
+ends.
+Headline: outcomes
 """
 
 import asyncio

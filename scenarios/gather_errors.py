@@ -6,6 +6,9 @@ What to watch for: first, `b` fails at 0.5 s and `main` wakes at once with its
 ValueError, but `a` and `c` are not cancelled: they keep running and finish at 1 s
 and 2 s with nobody waiting for them. Then with `return_exceptions=True` main waits for
 all three and gets the exception back as one of the results.
+
+Point: gather raises the first error at once, but the other awaitables keep running.
+Headline: outcomes
 """
 
 import asyncio

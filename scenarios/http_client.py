@@ -9,6 +9,9 @@ What to watch for: all five `fetch_url` tasks start at once and wait on their so
 side by side; the quick pages finish in a few hundred milliseconds, the delayed one at
 about 2 s, and the whole run takes about 2 s, not the sum. The server's own request
 handlers are traced too (dimmed, marked "server"): each wakes when its request arrives.
+
+Point: five requests in flight at once take about as long as the slowest one.
+Headline: overlap
 """
 
 import asyncio

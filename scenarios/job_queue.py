@@ -6,6 +6,10 @@ at most three jobs.
 What to watch for: consumers wait on `Queue.get` when the queue is empty, and producers
 wait on `Queue.put` when it is full; `main` waits on `Queue.join` until every job is
 done, then cancels the consumers, which were waiting for jobs that will never come.
+
+Point: a bounded queue spreads jobs over the consumers and holds producers back when
+full.
+Headline: queue
 """
 
 import asyncio

@@ -8,6 +8,9 @@ What to watch for: all ten `crawl` tasks start at once, but seven of them wait o
 `Semaphore.acquire` while three wait on their sockets; each time one finishes, the next
 one gets in. The pages arrive three by three: about 2 s in all, never more than three
 requests in flight.
+
+Point: a Semaphore caps how many requests are in flight; the rest wait their turn on it.
+Headline: limit
 """
 
 import asyncio

@@ -5,6 +5,9 @@ The same two fetches as `basic`, but awaited one after the other, with no tasks.
 What to watch for: there is only one task, main. It waits 2 s for Users and only then
 starts the 3 s wait for Products, so the run takes 5 s, the sum of the waits. Compare
 with `basic`, where the same waiting overlaps and ends in 3 s.
+
+Point: awaited one after the other, the waits add up: the run takes their sum.
+Headline: overlap
 """
 
 import asyncio

@@ -7,6 +7,9 @@ the same moment.
 What to watch for: the server starts a handler task per request, all twenty wait on
 their query side by side (dimmed, marked "server"), and every client has its answer
 after about 1 s: twenty seconds of work served in one, by a single thread.
+
+Point: one thread serves twenty slow requests at once: their waits overlap.
+Headline: overlap
 """
 
 import asyncio

@@ -5,6 +5,10 @@ Three downloads run in an `asyncio.TaskGroup`; the second one fails after 1 s.
 What to watch for: when `flaky` raises, the group cancels its siblings at once (they
 end cancelled, at about 1 s, instead of running on for 2 s and 3 s), and `main`, waiting
 at the end of the `async with` block, gets an ExceptionGroup holding the error.
+
+Point: in a TaskGroup one failure cancels the siblings, and main gets every error at
+once.
+Headline: outcomes
 """
 
 import asyncio

@@ -8,6 +8,9 @@ What to watch for: for I/O both finish in about the time of one download: thread
 tasks both overlap waiting. For CPU work neither helps: the two threads share the GIL,
 so each takes about twice as long as it would alone; the two tasks simply run one after
 the other, and each blocks the loop (red) while it counts.
+
+Point: threads and tasks both overlap I/O; neither runs CPU-bound Python in parallel.
+Headline: none
 """
 
 import asyncio

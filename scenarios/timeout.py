@@ -7,6 +7,9 @@ itself and main's await is interrupted at 1 s with TimeoutError. Given a task,
 `wait_for` cancels that task when its 1 s is up. A fast query under the same limit
 finishes normally. (Given a bare coroutine, `wait_for` wraps it in a task of its own
 up to Python 3.11; from 3.12 it runs it inside the caller, like `asyncio.timeout`.)
+
+Point: a timeout interrupts the wait, or (`wait_for`) cancels the task, once time is up.
+Headline: outcomes
 """
 
 import asyncio

@@ -5,6 +5,9 @@ The tutorial's tasks example: three workers created with `create_task`, then gat
 What to watch for: the workers finish in the order B, A, C (by their delays, not by
 the order they were created), and the run takes about 3 s. gather still returns the
 results in the order the tasks were passed: A, B, C.
+
+Point: tasks finish in the order of their waits; the run takes the longest, not the sum.
+Headline: overlap
 """
 
 import asyncio

@@ -9,6 +9,7 @@ import pytest
 
 from taskviz.runner import Finished, run_main
 from taskviz.model.timeline import NS, State, TimelineModel, Track
+from taskviz.model.waits import STATE_MASK
 
 Main = Callable[[], Coroutine[Any, Any, Any]]
 
@@ -25,10 +26,10 @@ def track_named(model: TimelineModel, coro: str, nth: int = 0) -> Track:
 
 
 def states_seen(track: Track) -> list[State]:
-    """The task's states in order, with repeats collapsed."""
+    """The task's states in order, with repeats collapsed (an awaiting state's wait kind left out)."""
     out: list[State] = []
     for value in track.states:
-        state = State(value)
+        state = State(value & STATE_MASK)
         if not out or out[-1] != state:
             out.append(state)
     return out

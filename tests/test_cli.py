@@ -27,16 +27,18 @@ def taskviz(*args: str, cwd: Path = ROOT, timeout: float = 60) -> subprocess.Com
     )
 
 
-def test_list_shows_every_scenario_with_title_and_summary() -> None:
+def test_list_shows_each_scenario_name_with_its_title_on_one_line() -> None:
+    from taskviz.catalog import all_scenarios
+
     result = taskviz("list")
     assert result.returncode == 0
     lines = result.stdout.splitlines()
-    by_name = {line.split()[0]: line for line in lines if line and not line.startswith(" ")}
-    for name in ("basic", "workers", "sequential"):
-        assert name in by_name
-    assert "Two fetches at once: 5 s of waiting in 3 s" in by_name["basic"]
-    assert "[basics]" in by_name["basic"]
-    assert any("tutorial's first example" in line for line in lines)
+    scenarios = all_scenarios()
+    assert len(lines) == len(scenarios), "one line a scenario, no cut paragraphs"
+    for line, scenario in zip(lines, scenarios):
+        name, title = line.split("  ", 1)
+        assert (name, title.strip()) == (scenario.name, scenario.title)
+    assert lines[0].split()[:1] == ["basic"] and lines[0].endswith("Two fetches at once: 5 s of waiting in 3 s")
 
 
 def test_headless_json_on_stdout_reports_the_measured_run() -> None:
@@ -181,7 +183,7 @@ def test_the_text_timeline_is_coloured_on_a_terminal() -> None:
     text = b"".join(chunks).decode()
     running = "\x1b[38;2;61;220;132m█"  # the running glyph in the running colour
     assert running in text
-    assert "\x1b[38;2;95;159;255m━" in text, "awaiting bars in the awaiting colour"
+    assert "\x1b[38;2;74;120;224m─" in text, "sleeps drawn in the sleep glyph and colour"
 
 
 def test_ctrl_c_still_prints_the_run_so_far(tmp_path: Path) -> None:

@@ -1,7 +1,9 @@
 """Finding scenarios and reading what they say about themselves.
 
 A scenario is a plain asyncio program: a module docstring (first line the title, the
-rest what to watch for), an optional ``TAGS`` tuple and an ``async def main()``. They
+rest what to watch for, ending with a ``Point:`` paragraph, what it shows, and a
+``Headline: MEASURE`` line, which measure of the run makes that point: see
+``model/headline.py``), an optional ``TAGS`` tuple and an ``async def main()``. They
 are read with ``ast`` for listing, so that listing never runs anyone's code, and
 imported fresh for each run, so that module-level state starts clean.
 """
@@ -23,6 +25,7 @@ from typing import Any
 import taskviz
 
 DEFAULT_SCENARIO = "basic"
+DEFAULT_HEADLINE = "overlap"  # a program that names no measure: waiting against wall time, as most show
 
 
 class ScenarioError(Exception):
@@ -41,6 +44,8 @@ class Scenario:
     module: str | None = None  # run as ``python -m module`` rather than as the file
     args: tuple[str, ...] = ()  # the program's own arguments, its sys.argv[1:]
     typed: str = ""  # the path as the user gave it: python's sys.argv[0] is that, not the absolute path
+    point: str = ""  # what the scenario shows, in a sentence: the caption beside its headline
+    headline: str = DEFAULT_HEADLINE  # which measure of the run makes the point (model/headline.py)
 
     @property
     def argv0(self) -> str:
@@ -73,6 +78,12 @@ def all_scenarios() -> list[Scenario]:
             except ScenarioError as exc:  # one broken file must not hide the others
                 found[path.stem] = Scenario(path.stem, path, "cannot be run", str(exc), str(exc), ("broken",), str(exc))
     return sorted(found.values(), key=lambda s: (_tag_order(s.tags), _TUTORIAL_ORDER.get(s.name, 99), s.name))
+
+
+def listing() -> list[tuple[str, str]]:
+    """(name, title) of every scenario, in list order: the name is what one types after
+    ``taskviz run``, the title one line; a broken file says why instead of a title."""
+    return [(s.name, f"✗ cannot be run: {s.broken}" if s.broken else s.title) for s in all_scenarios()]
 
 
 _TAG_ORDER = ("basics", "http", "pitfalls", "patterns", "other", "broken")
@@ -124,7 +135,7 @@ def find_module(name: str) -> Scenario:
         raise ScenarioError(f"{name} is not a Python source module: taskviz can only run .py files")
     scenario = read(path.resolve())
     return Scenario(name, scenario.path, scenario.title if scenario.title != path.stem else name, scenario.summary,
-                    scenario.description, scenario.tags, module=name)
+                    scenario.description, scenario.tags, module=name, point=scenario.point, headline=scenario.headline)
 
 
 def read(path: Path) -> Scenario:
@@ -145,7 +156,7 @@ def read(path: Path) -> Scenario:
         raise ScenarioError(f"{path} uses no asyncio: there are no tasks for taskviz to show")
     doc = (ast.get_docstring(tree) or "").strip()
     title, _, body = doc.partition("\n")
-    body = body.strip()
+    body, point, headline = point_and_headline(body.strip())
     summary = body.split("\n\n")[0].replace("\n", " ") if body else ""
     return Scenario(
         name=path.stem,
@@ -154,7 +165,37 @@ def read(path: Path) -> Scenario:
         summary=summary,
         description=body,
         tags=_literal_tags(tree),
+        point=point,
+        headline=headline,
     )
+
+
+def point_of_source(source: str) -> tuple[str, str]:
+    """(point, headline measure) of a program's text, as ``read`` finds them: for a saved run,
+    whose file may be gone or changed; a text that does not parse gets the defaults."""
+    try:
+        doc = ast.get_docstring(ast.parse(source)) or ""
+    except (SyntaxError, ValueError):
+        doc = ""
+    _, point, headline = point_and_headline(doc.strip().partition("\n")[2].strip())
+    return point, headline
+
+
+def point_and_headline(body: str) -> tuple[str, str, str]:
+    """(description, point, headline measure) from a docstring's body.
+
+    The ``Headline:`` line is for taskviz and leaves the description; the ``Point:``
+    paragraph stays in it, for the notes, and is also returned on one line.
+    """
+    lines = body.split("\n")
+    headline = DEFAULT_HEADLINE
+    for line in lines:
+        if line.startswith("Headline:"):
+            headline = line.removeprefix("Headline:").strip().split(" ")[0] or DEFAULT_HEADLINE
+    kept = "\n".join(line for line in lines if not line.startswith("Headline:")).strip()
+    point = next((para.removeprefix("Point:").strip().replace("\n", " ")
+                  for para in kept.split("\n\n") if para.startswith("Point:")), "")
+    return kept, point, headline
 
 
 def _syntax_error(path: Path, exc: SyntaxError) -> str:

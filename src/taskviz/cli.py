@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import NoReturn, TextIO
 
 from . import __version__
-from .catalog import DEFAULT_SCENARIO, Scenario, ScenarioError, all_scenarios, find, find_module
+from .catalog import DEFAULT_SCENARIO, Scenario, ScenarioError, find, find_module, listing
 from .paths import PathError, writable, writable_folder
 from .recording.commands import CommandError, add_commands, export_command, open_command
 from .recording.files import RECORDING_SUFFIX, reason
@@ -143,21 +143,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _list() -> int:
-    scenarios = all_scenarios()
-    width = max(len(s.name) for s in scenarios)
-    for scenario in scenarios:
-        if scenario.broken:
-            print(f"{scenario.name:<{width}}  ✗ cannot be run: {visible(scenario.broken)}")
-            continue
-        tags = f"  [{', '.join(scenario.tags)}]" if scenario.tags else ""
-        print(f"{scenario.name:<{width}}  {scenario.title}{tags}")
-        if scenario.summary:
-            print(f"{'':<{width}}  {_one_line(scenario.summary)}")
+    rows = listing()
+    width = max(len(name) for name, _ in rows)
+    for name, title in rows:
+        print(f"{name:<{width}}  {visible(title)}")
     return 0
-
-
-def _one_line(text: str, limit: int = 100) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _check_run(args: argparse.Namespace) -> None:

@@ -1,8 +1,17 @@
-"""How each state looks, everywhere: a glyph (so it reads in monochrome) and a colour."""
+"""How each state and each kind of wait looks, everywhere: a glyph (so it reads in
+monochrome, under ``NO_COLOR``, and for colour-blind viewers) and a colour.
+
+Ready and running are the loudest colours; every wait is dimmer than both (tests/
+test_palette.py measures luminance and colour-blind contrast). The legend is built here
+from these same tables, so the app's and the headless one cannot disagree.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from .model.timeline import State
+from .model.waits import CODES, KIND_SHIFT, STATE_MASK, WaitKind
 
 GLYPHS: dict[State, str] = {
     State.NONE: " ",
@@ -19,7 +28,7 @@ GLYPHS: dict[State, str] = {
 COLORS: dict[State, str] = {
     State.NONE: "#000000",
     State.PENDING: "#9e9e9e",
-    State.AWAITING: "#5f9fff",
+    State.AWAITING: "#5f9fff",  # a wait of no known kind, where a view draws all waits alike
     State.READY: "#ffb000",
     State.RUNNING: "#3ddc84",
     State.DONE: "#3ddc84",
@@ -39,6 +48,44 @@ NAMES: dict[State, str] = {
     State.STEP: "brief step",
 }
 
+# Each kind of wait: a shape that hints at it (bars for a lock, waves for the wire, items in a
+# row for a queue, » for work handed to a thread), and a hue from a colour-blind-safe set.
+WAIT_GLYPHS: dict[WaitKind, str] = {
+    WaitKind.OTHER: GLYPHS[State.AWAITING],
+    WaitKind.SLEEP: "─",
+    WaitKind.NETWORK: "≈",
+    WaitKind.LOCK: "┼",
+    WaitKind.QUEUE: "═",
+    WaitKind.EVENT: "◦",
+    WaitKind.JOIN: "┈",
+    WaitKind.EXECUTOR: "»",
+}
+
+WAIT_COLORS: dict[WaitKind, str] = {
+    WaitKind.OTHER: "#98a2b3",
+    WaitKind.SLEEP: "#4a78e0",
+    WaitKind.NETWORK: "#56b4e9",
+    WaitKind.LOCK: "#cc6677",
+    WaitKind.QUEUE: "#2f9e8f",
+    WaitKind.EVENT: "#c9b458",
+    WaitKind.JOIN: "#6a6a88",
+    WaitKind.EXECUTOR: "#b48be8",
+}
+
+WAIT_NAMES: dict[WaitKind, str] = {
+    WaitKind.OTHER: "other",
+    WaitKind.SLEEP: "sleep",
+    WaitKind.NETWORK: "network",
+    WaitKind.LOCK: "lock",
+    WaitKind.QUEUE: "queue",
+    WaitKind.EVENT: "event",
+    WaitKind.JOIN: "join",
+    WaitKind.EXECUTOR: "executor",
+}
+
+WAIT_ORDER = (WaitKind.SLEEP, WaitKind.NETWORK, WaitKind.LOCK, WaitKind.QUEUE, WaitKind.EVENT, WaitKind.JOIN,
+              WaitKind.EXECUTOR, WaitKind.OTHER)
+
 THREAD_RUNNING_COLOR = "#c792ea"  # executor jobs run beside the loop, so they get a colour of their own
 
 LOOP_BUSY = "▆"
@@ -51,3 +98,101 @@ LOOP_BLOCKED_COLOR = "#ff5f5f"
 LEGEND_ORDER = (
     State.RUNNING, State.STEP, State.READY, State.AWAITING, State.PENDING, State.DONE, State.FAILED, State.CANCELLED,
 )
+
+
+def _cell_tables() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Glyph and colour for every code a cell can hold (a State, or AWAITING with its kind),
+    as tuples a frame indexes by the cell's byte: no enum or dict work per cell."""
+    glyphs, colors = [], []
+    for code in range(CODES):
+        state, kind = code & STATE_MASK, code >> KIND_SHIFT
+        if state == State.AWAITING:
+            glyphs.append(WAIT_GLYPHS[WaitKind(kind)])
+            colors.append(WAIT_COLORS[WaitKind(kind)])
+        elif state < len(State) and not kind:
+            glyphs.append(GLYPHS[State(state)])
+            colors.append(COLORS[State(state)])
+        else:  # no cell holds these codes
+            glyphs.append(" ")
+            colors.append(COLORS[State.NONE])
+    return tuple(glyphs), tuple(colors)
+
+
+CELL_GLYPHS, CELL_COLORS = _cell_tables()
+"""Indexed by a cell from ``TimelineModel.cells(..., kinds=True)`` (or a plain State)."""
+
+
+Segment = tuple[str, str]
+"""(text, style): the style a hex colour, or "" for plain words; Rich's Text.assemble takes these."""
+
+
+def legend_segments(width: int, kinds: Iterable[WaitKind] | None = None) -> list[Segment]:
+    """The one-line legend, fitted to ``width`` cells: every state in words beside its look,
+    and the kinds of wait after "awaiting:" (``kinds``, e.g. those a run had; else all).
+    Narrower screens get single spaces, then shorter words, then no brief step; the kinds'
+    words go last of all. Never wider than ``width``."""
+    shown = WAIT_ORDER if kinds is None else tuple(kind for kind in WAIT_ORDER if kind in set(kinds))
+    segments: list[Segment] = []
+    for tier in _TIERS:
+        segments = _legend(shown, *tier)
+        if sum(len(text) for text, _ in segments) <= width:
+            return segments
+    return _cut(segments, width)
+
+
+_SHORT = {"brief step": "step", "network": "net", "executor": "thread"}
+
+# (gap between entries, short words, a space between a kind's glyph and its word, brief step shown, kinds' words)
+_TIERS = (
+    ("  ", False, " ", True, True),
+    (" ", False, " ", True, True),
+    (" ", True, "", True, True),
+    (" ", True, "", False, True),
+    (" ", True, "", False, False),
+)
+
+
+def _legend(kinds: tuple[WaitKind, ...], gap: str, short: bool, kind_space: str, step: bool,
+            kind_words: bool) -> list[Segment]:
+    def word(text: str) -> str:
+        return _SHORT.get(text, text) if short else text
+
+    out: list[Segment] = []
+    for state in (State.RUNNING, State.STEP, State.READY, State.PENDING):
+        if state is not State.STEP or step:
+            out += [(gap, ""), (GLYPHS[state], COLORS[state]), (" " + word(NAMES[state]), "")]
+    out.append((gap + "awaiting:", ""))
+    for n, kind in enumerate(kinds or (WaitKind.OTHER,)):
+        if kind_words:
+            out += [(gap if n else " ", ""), (WAIT_GLYPHS[kind], WAIT_COLORS[kind]),
+                    (kind_space + word(WAIT_NAMES[kind]), "")]
+        else:
+            out += [("" if n else " ", ""), (WAIT_GLYPHS[kind], WAIT_COLORS[kind])]
+    for state in (State.DONE, State.FAILED, State.CANCELLED):
+        out += [(gap, ""), (GLYPHS[state], COLORS[state]), (" " + word(NAMES[state]), "")]
+    return [(text, style) for text, style in out[1:] if text]
+
+
+def _cut(segments: list[Segment], width: int) -> list[Segment]:
+    """The segments up to ``width`` cells, the last one ending in "…"."""
+    out: list[Segment] = []
+    room = width
+    for text, style in segments:
+        if len(text) < room:
+            out.append((text, style))
+            room -= len(text)
+            continue
+        out.append((text[: max(0, room - 1)] + "…", style) if room > 0 else ("", ""))
+        break
+    return [(text, style) for text, style in out if text]
+
+
+def loop_legend_segments() -> list[Segment]:
+    """The loop lane's own legend: busy, a brief step, blocked."""
+    return [("event loop: ", ""), (LOOP_BUSY, LOOP_BUSY_COLOR), (" busy  ", ""), (LOOP_STEP, LOOP_BUSY_COLOR),
+            (" brief step  ", ""), (LOOP_BLOCKED, LOOP_BLOCKED_COLOR), (" blocked", "")]
+
+
+def legend_text(segments: list[Segment]) -> str:
+    """The legend's words and glyphs without colour: what ``NO_COLOR`` shows."""
+    return "".join(text for text, _ in segments)

@@ -10,14 +10,19 @@ import os
 import shutil
 from typing import TextIO
 
+from .catalog import DEFAULT_HEADLINE, point_of_source
+from .model.headline import headline
 from .runner import Finished
 from .text import visible
 from .textchart import render
 
 
-def print_timeline(finished: Finished, title: str, out: TextIO, *, rows: int, width: int | None) -> None:
+def print_timeline(finished: Finished, title: str, out: TextIO, *, rows: int, width: int | None,
+                   source: str | None = None) -> None:
+    """``source``: the program's text, for a saved run (whose ``scenario`` is gone) to find its point in."""
     width = width or (shutil.get_terminal_size((100, 24)).columns if out.isatty() else 100)
     color = out.isatty() and "NO_COLOR" not in os.environ
+    point, measure = point_and_measure(finished, source)
     print(
         render(
             finished.model,
@@ -27,6 +32,8 @@ def print_timeline(finished: Finished, title: str, out: TextIO, *, rows: int, wi
             width=width,
             max_rows=rows,
             color=color,
+            point=visible(point),
+            headline=headline(measure, finished.model, finished.run.wall_ns),
         ),
         file=out,
     )
@@ -39,6 +46,15 @@ def print_timeline(finished: Finished, title: str, out: TextIO, *, rows: int, wi
         print(f"note: {visible(note)}", file=out)
     if finished.exit_code and not finished.interrupted:
         print(f"exit status {finished.exit_code}", file=out)
+
+
+def point_and_measure(finished: Finished, source: str | None = None) -> tuple[str, str]:
+    """What the run is to show and which measure shows it: the scenario's, else its saved text's."""
+    if finished.scenario is not None:
+        return finished.scenario.point, finished.scenario.headline
+    if source is not None:
+        return point_of_source(source)
+    return "", DEFAULT_HEADLINE
 
 
 def visible_lines(text: str) -> str:

@@ -40,26 +40,35 @@ def _color(text: str, hex_color: str, enabled: bool) -> str:
 
 
 def _row(cells: bytearray, color: bool) -> str:
+    """Cells from ``cells(..., kinds=True)``: each wait drawn in its kind's glyph and colour."""
     out: list[str] = []
-    run_state, run_len = -1, 0
+    glyphs, colors = palette.CELL_GLYPHS, palette.CELL_COLORS
+    run_code, run_len = -1, 0
     for value in bytes(cells) + b"\xff":
-        if value == run_state:
+        if value == run_code:
             run_len += 1
             continue
         if run_len:
-            state = State(run_state)
-            out.append(_color(palette.GLYPHS[state] * run_len, palette.COLORS[state], color))
-        run_state, run_len = value, 1
+            out.append(_color(glyphs[run_code] * run_len, colors[run_code], color))
+        run_code, run_len = value, 1
     return "".join(out)
 
 
+def _segments(segments: list[palette.Segment], color: bool) -> str:
+    return "".join(_color(text, style, color) if style else text for text, style in segments)
+
+
 def render(model: TimelineModel, *, title: str, wall_ns: int, gain: Gain, width: int = 100,
-           max_rows: int = 40, color: bool = False) -> str:
-    """The whole text timeline; rows past ``max_rows`` are counted by coroutine instead."""
+           max_rows: int = 40, color: bool = False, point: str = "", headline: str | None = None) -> str:
+    """The whole text timeline; rows past ``max_rows`` are counted by coroutine instead.
+
+    ``headline``: the scenario's own measure (``model/headline.py``), shown instead of the
+    waiting-against-wall-time line, which reads as a speed-up where there is none; "" for none.
+    """
     chart_width = max(20, width - LABEL_WIDTH - 1)
     span = max(model.end_ns, wall_ns, 1)
     dt = max(1, -(-span // (chart_width - 1)))
-    lines = [title, ""]
+    lines = [fit_cells(title, width).rstrip(), ""]
 
     axis = [" "] * chart_width
     marks = [" "] * chart_width
@@ -82,30 +91,32 @@ def render(model: TimelineModel, *, title: str, wall_ns: int, gain: Gain, width:
     for tid in order[:max_rows]:
         track = model.tracks[tid]
         label = fit_cells("  " * min(track.depth, 6) + task_label(track), LABEL_WIDTH)
-        lines.append(f"{label} " + _row(model.cells(tid, 0, dt, chart_width), color).rstrip())
+        lines.append(f"{label} " + _row(model.cells(tid, 0, dt, chart_width, kinds=True), color).rstrip())
     hidden = order[max_rows:]
     if hidden:
         by_coro = Counter(visible(model.tracks[tid].info.coro) for tid in hidden)
         parts = ", ".join(f"{n:,} × {coro}" for coro, n in by_coro.most_common(4))
         more = "" if len(by_coro) <= 4 else f", {len(by_coro) - 4} more kinds"
-        lines.append(f"… {len(hidden):,} more tasks not shown ({parts}{more})")
+        lines.append(fit_cells(f"… {len(hidden):,} more tasks not shown ({parts}{more})", width).rstrip())
 
-    legend = "  ".join(
-        _color(palette.GLYPHS[state], palette.COLORS[state], color) + " " + palette.NAMES[state]
-        for state in palette.LEGEND_ORDER
-    )
-    loop_legend = f"{palette.LOOP_BUSY} busy  {palette.LOOP_STEP} brief step  {palette.LOOP_BLOCKED} blocked"
-    lines += ["", legend, f"event loop: {loop_legend}", ""]
-    lines += summary_lines(model, wall_ns, gain)
+    legend = _segments(palette.legend_segments(width, model.wait_kinds()), color)
+    lines += ["", legend, _segments(palette.loop_legend_segments(), color), ""]
+    lines += [fit_cells(line, width).rstrip() for line in summary_lines(model, wall_ns, gain, point, headline)]
     return "\n".join(lines)
 
 
-def summary_lines(model: TimelineModel, wall_ns: int, gain: Gain) -> list[str]:
+def summary_lines(model: TimelineModel, wall_ns: int, gain: Gain, point: str = "",
+                  headline: str | None = None) -> list[str]:
     outcomes = Counter(track.state for track in model.tracks)
     parts = ", ".join(f"{outcomes[s]} {palette.NAMES[s]}" for s in (State.DONE, State.FAILED, State.CANCELLED) if outcomes[s])
-    lines = [
-        f"wall time       {format_duration(wall_ns)}",
-        f"waiting         {gain}",
+    lines = [f"wall time       {format_duration(wall_ns)}"]
+    if point:
+        lines.append(f"point           {point}")
+    if headline is None:
+        lines.append(f"waiting         {gain}")
+    elif headline:
+        lines.append(f"headline        {headline}")
+    lines += [
         f"tasks           {len(model.tracks):,}" + (f" ({parts})" if parts else ""),
         f"loop busy       {format_duration(model.busy_ns)} in {len(model.step_starts):,} steps",
     ]

@@ -12,13 +12,10 @@ import os
 import re
 import time
 from pathlib import Path
-from typing import Any
 
 from ..recording.files import reason
-from ..wire.record import EventRecord
 from ..wire.stream import write_file
-
-Saveable = tuple[dict[str, Any], EventRecord, list[dict[str, Any]], dict[str, Any] | None]
+from .shown import Saveable
 
 
 def dated_name(scenario: str, folder: Path, suffix: str) -> str:

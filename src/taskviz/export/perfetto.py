@@ -26,6 +26,7 @@ from typing import Any, TextIO
 
 from .. import __version__
 from ..model.timeline import State, TimelineModel, Track
+from ..model.waits import STATE_MASK, kind_of_code
 from ..recording.opened import Opened
 from ..text import visible
 from ..textchart import task_label
@@ -176,7 +177,7 @@ def _task_slices(model: TimelineModel, track: Track, awaited: list[int], end_ns:
     count = len(times)
     waits = iter(awaited)
     for i in range(count):
-        state = State(states[i])
+        state = State(states[i] & STATE_MASK)
         start = times[i]
         if state.finished:
             yield {"ph": "i", "s": "t", "name": _ENDINGS[state], "cat": "task", "pid": PID, "tid": tid, "ts": _us(start),
@@ -187,7 +188,7 @@ def _task_slices(model: TimelineModel, track: Track, awaited: list[int], end_ns:
             packed = next(waits, 0)
             label, line = visible(strings[packed >> 32]), visible(strings[packed & LOCATION_MASK])
             yield _slice(tid, f"awaiting {label}" if label else "awaiting", "awaiting", start, end,
-                         {"awaited": label, "line": line})
+                         {"awaited": label, "line": line, "kind": kind_of_code(states[i]).name.lower()})
         elif end > start or state == State.RUNNING:
             yield _slice(tid, _SLICE_NAMES.get(state, state.name.lower()), _SLICE_NAMES.get(state, "other"), start, end, None)
 

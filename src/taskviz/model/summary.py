@@ -11,6 +11,7 @@ from typing import Any, TextIO
 
 from ..wire.record import Outcome
 from .timeline import NS, State, TimelineModel, Track
+from .waits import STATE_MASK
 
 _DONE, _CANCELLED = int(State.DONE), int(State.CANCELLED)
 
@@ -67,7 +68,7 @@ def task_summary(model: TimelineModel, track: Track) -> dict[str, Any]:
         if info.raised_at:
             entry["raised_at"] = info.raised_at
     times = track.times
-    finished = times[-1] if _DONE <= track.states[-1] <= _CANCELLED else None
+    finished = times[-1] if _DONE <= track.states[-1] & STATE_MASK <= _CANCELLED else None
     # whole microseconds in seconds: as exact as round(x, 6), without a call per number
     entry["created_s"] = times[0] // 1000 / 1e6
     entry["finished_s"] = None if finished is None else finished // 1000 / 1e6

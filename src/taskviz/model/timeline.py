@@ -4,6 +4,10 @@ It reads the record incrementally (only events added since the last ``update``),
 one compact track of state changes per task plus the loop's steps, and answers the
 questions a frame or a summary asks: a task's state at an instant, its intervals in a
 window, or a whole row of cells for a given zoom.
+
+Each awaiting interval also knows its kind of wait (``waits.WaitKind``), kept in the high
+bits of the interval's state byte: the kind costs no memory, and ``cells(..., kinds=True)``
+hands it to a view in the same pass that finds the states.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from dataclasses import dataclass, field
 from enum import IntEnum
 
 from ..wire.record import KIND_BITS, KIND_MASK, LOCATION_MASK, EventRecord, Kind, TaskInfo
+from .waits import CODES, KIND_SHIFT, STATE_MASK, WaitKind, wait_kind
 
 NS = 1_000_000_000
 BLOCK_NS = 20_000_000  # a step this long holds up everything else noticeably
@@ -48,13 +53,19 @@ _LANE_SUM_LIMIT = 8  # steps summed per cell; more than this many is busy anyway
 
 # Which state a cell shows when several happened inside it: the finishing instant
 # first, then the brief but telling ones (a 50 µs step must not vanish at low zoom).
-_PRIORITY = bytes([0, 1, 2, 4, 6, 7, 7, 7, 5])
+_STATE_PRIORITY = (0, 1, 2, 4, 6, 7, 7, 7, 5)
+# indexed by a state byte with its wait kind: an awaiting cell of any kind ranks as awaiting
+_PRIORITY = bytes(_STATE_PRIORITY[code & STATE_MASK] if code & STATE_MASK < len(_STATE_PRIORITY) else 0
+                  for code in range(CODES))
 _FINISHED = int(State.DONE)
+_FINISHED_PRIORITY = _STATE_PRIORITY[_FINISHED]  # done, failed and cancelled alone rank this high
+_PLAIN_STATES = bytes(code & STATE_MASK for code in range(256))  # a row's codes without their wait kinds
 _AWAITING_STATE = int(State.AWAITING)
 _READY = int(State.READY)
 _OUTCOME_TO_STATE = (int(State.DONE), int(State.FAILED), int(State.CANCELLED))  # indexed by Outcome
 _CREATED, _STARTED, _AWAITING, _YIELDED, _WOKEN = (int(k) for k in (Kind.CREATED, Kind.STARTED, Kind.AWAITING, Kind.YIELDED, Kind.WOKEN))
 _RUNNING = int(State.RUNNING)
+_JOIN_CODE = _AWAITING_STATE | WaitKind.JOIN << KIND_SHIFT
 _STEP = int(State.STEP)
 
 
@@ -73,15 +84,20 @@ class Track:
     ready_ns: int = 0
     label: int = 0  # what it awaits now, or awaited last
     location: int = 0  # where it is suspended now, or was last
+    # each state byte is a State, with a WaitKind above STATE_MASK when it is AWAITING
     # each distinct wait, in order, packed ``label << 32 | line`` (a dict or tuples per task cost
     # ~200 bytes more, on runs of 100,000 tasks); read it with :meth:`waits`
     awaited: list[int] = field(default_factory=list)
     thread: bool = False  # an executor job: its running time does not hold the loop
-    _joining: bool = False
 
     @property
     def state(self) -> State:
-        return State(self.states[-1]) if self.states else State.NONE
+        return State(self.states[-1] & STATE_MASK) if self.states else State.NONE
+
+    @property
+    def wait_kind(self) -> WaitKind | None:
+        """What kind of thing it awaits now; None when it is not awaiting."""
+        return self._kind(len(self.states) - 1)
 
     def waits(self) -> list[tuple[int, int]]:
         """(label, line) string ids of each distinct wait, in order."""
@@ -99,7 +115,17 @@ class Track:
         i = bisect_right(self.times, t) - 1
         if i < 0:
             return State.NONE
-        return State(self.states[i])
+        return State(self.states[i] & STATE_MASK)
+
+    def wait_at(self, t: int) -> WaitKind | None:
+        """What kind of thing it awaited at ``t``; None when it was not awaiting then."""
+        return self._kind(bisect_right(self.times, t) - 1)
+
+    def _kind(self, i: int) -> WaitKind | None:
+        if i < 0:
+            return None
+        code = self.states[i]
+        return WaitKind(code >> KIND_SHIFT) if code & STATE_MASK == _AWAITING_STATE else None
 
 
 @dataclass(slots=True)
@@ -130,6 +156,7 @@ class TimelineModel:
         # drawn running (and blocking, once long enough) up to "now" while it lasts.
         self.busy: tuple[int, int, str] | None = None
         self._order: list[int] | None = None
+        self._wait_codes: dict[int, int] = {}  # label string id -> AWAITING with its kind
 
     # -- reading the record ---------------------------------------------------------
 
@@ -146,6 +173,7 @@ class TimelineModel:
         starts, times, codes, args = record.starts, record.times, record.codes, record.args
         origin = self.origin_ns
         tracks = self.tracks
+        wait_codes = self._wait_codes
         for index in range(start, stop):
             code = codes[index]
             kind = code & KIND_MASK
@@ -161,7 +189,7 @@ class TimelineModel:
             if t > self.end_ns:
                 self.end_ns = t
             if kind == _WOKEN:
-                if track.states[-1] == _AWAITING:
+                if track.states[-1] & STATE_MASK == _AWAITING_STATE:
                     self._change(track, t, _READY)
                 continue
             if track.thread:
@@ -176,18 +204,29 @@ class TimelineModel:
                 arg = args[index]
                 label = arg >> 32
                 location = arg & LOCATION_MASK
-                self._step(track, t0, t, _AWAITING_STATE)
+                wait = wait_codes.get(label)
+                if wait is None:
+                    wait = self._wait_code(label)
+                self._step(track, t0, t, wait)
                 track.label, track.location = label, location
-                track._joining = label in record.join_labels
                 if arg not in track.awaited:
                     track.awaited.append(arg)
             elif kind == _YIELDED:
                 self._step(track, t0, t, _READY)
             else:
                 self._step(track, t0, t, _OUTCOME_TO_STATE[args[index]])
+                self.alive_count -= 1
             self._add_step(tid, t0, t, location)
         self.consumed = stop
         return stop - start
+
+    def _wait_code(self, label: int) -> int:
+        """The state byte for awaiting ``label``, worked out once per label: joins are the
+        ones the stage marked (and any the label's words say are), the rest read from the words."""
+        record = self.record
+        kind = WaitKind.JOIN if label in record.join_labels else wait_kind(record.strings[label])
+        code = self._wait_codes[label] = _AWAITING_STATE | kind << KIND_SHIFT
+        return code
 
     def _created(self, tid: int, t: int, parent_arg: int) -> None:
         info = self.record.tasks[tid]
@@ -205,27 +244,27 @@ class TimelineModel:
     def _change(self, track: Track, t: int, state: int) -> None:
         """Enter ``state`` at ``t``, adding the time spent in the state it leaves."""
         previous = track.states[-1]
-        if state >= _FINISHED > previous:
+        if state >= _FINISHED and previous & STATE_MASK < _FINISHED:
             self.alive_count -= 1
         spent = t - track.times[-1]
         if previous == _RUNNING:
             track.running_ns += spent
-        elif previous == _AWAITING_STATE:
-            track.awaiting_ns += spent
-            if not track._joining:
-                track.waiting_ns += spent
         elif previous == _READY:
             track.ready_ns += spent
+        elif previous & STATE_MASK == _AWAITING_STATE:
+            track.awaiting_ns += spent
+            if previous != _JOIN_CODE:  # a join waits on other tasks' waits: not counted twice
+                track.waiting_ns += spent
         track.times.append(t)
         track.states.append(state)
 
     def _step(self, track: Track, t0: int, t1: int, after: int) -> None:
-        """A whole step: running from ``t0``, then ``after`` from ``t1``."""
+        """A whole step: running from ``t0``, then ``after`` (a state byte: AWAITING with its kind) from ``t1``.
+
+        A step that ends the task leaves ``alive_count`` to its caller."""
         self._change(track, t0, _RUNNING)
         track.steps += 1
         track.running_ns += t1 - t0
-        if after >= _FINISHED:
-            self.alive_count -= 1
         track.times.append(t1)
         track.states.append(after)
 
@@ -286,19 +325,24 @@ class TimelineModel:
         n = len(times)
         while i < n and times[i] < t1:
             start = times[i]
-            state = State(states[i])
+            state = State(states[i] & STATE_MASK)
             end = times[i + 1] if i + 1 < n else (start if state.finished else end_of_record)
             if end > t0 or (state.finished and start >= t0):
                 out.append((max(start, t0), min(end, t1), state))
             i += 1
         return out
 
-    def cells(self, tid: int, t0: int, dt: int, n: int, now: int | None = None) -> bytearray:
+    def cells(self, tid: int, t0: int, dt: int, n: int, now: int | None = None, *, kinds: bool = False) -> bytearray:
         """Row ``tid`` as ``n`` cells of ``dt`` ns from ``t0``; each the most telling state in it.
+
+        With ``kinds`` an awaiting cell also carries its wait kind above ``STATE_MASK``
+        (read it with ``waits.kind_of_code``; the palette draws these codes directly);
+        without, every cell is a plain State, as views that draw one look for all waits expect.
 
         A frame calls this for every visible row, so it avoids enum and builtin calls in
         its loop: a track's intervals follow one another, so only the two edge cells of an
-        interval can be shared with another and need the priority check.
+        interval can be shared with another and need the priority check. Kinds are dropped
+        from a finished row in one C call, not per interval.
         """
         out = bytearray(n)
         track = self.tracks[tid]
@@ -312,17 +356,18 @@ class TimelineModel:
         if i < 0:
             i = 0
         priority = _PRIORITY
-        finished = _FINISHED
+        finished = _FINISHED_PRIORITY
         while i < count:
             start = times[i]
             if start >= t1:
                 break
-            state = states[i]
-            if state >= finished:
+            code = states[i]
+            p = priority[code]
+            if p == finished:  # the finishing instant: its code is its State
                 if start >= t0:
                     c = (start - t0) // dt
-                    if priority[state] >= priority[out[c]]:
-                        out[c] = state
+                    if p >= priority[out[c]]:
+                        out[c] = code
                 break
             i += 1
             end = times[i] if i < count else live_end
@@ -334,22 +379,22 @@ class TimelineModel:
             last = (end - 1 - t0) // dt
             if last >= n:
                 last = n - 1
-            if state == _RUNNING and last <= first and 2 * (end - start) < dt:
-                state = _STEP
-            p = priority[state]
+            if code == _RUNNING and last <= first and 2 * (end - start) < dt:
+                code = _STEP
+                p = priority[code]
             if p >= priority[out[first]]:
-                out[first] = state
+                out[first] = code
             if last > first:
                 if last > first + 1:
-                    out[first + 1 : last] = bytes((state,)) * (last - first - 1)
+                    out[first + 1 : last] = bytes((code,)) * (last - first - 1)
                 if p >= priority[out[last]]:
-                    out[last] = state
+                    out[last] = code
         busy = self.busy
         if busy is not None and busy[0] == tid and now is not None:
             first, last = max(0, (busy[1] - t0) // dt), min(n - 1, (now - 1 - t0) // dt)
             if last >= first:
                 out[first : last + 1] = bytes((_RUNNING,)) * (last - first + 1)
-        return out
+        return out if kinds else out.translate(_PLAIN_STATES)
 
     def loop_cells(self, t0: int, dt: int, n: int, now: int | None = None) -> list[tuple[Lane, int]]:
         """The loop lane, per cell: idle, busy (most of the cell), a brief step, or blocked,
@@ -389,6 +434,10 @@ class TimelineModel:
             for c in range(first, last + 1):
                 out[c] = (Lane.BLOCKED, busy[0])
         return out
+
+    def wait_kinds(self) -> set[WaitKind]:
+        """The kinds of wait seen so far: what a legend needs to name."""
+        return {WaitKind(code >> KIND_SHIFT) for code in self._wait_codes.values()}
 
     def alive(self) -> int:
         """Tasks not finished yet (the same as ``alive_count``, counted afresh)."""

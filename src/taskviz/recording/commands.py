@@ -115,7 +115,9 @@ def open_command(args: argparse.Namespace) -> int:
         if stream is not None:
             stream.write(visible_lines(output["text"]))
     sys.stderr.flush()
-    print_timeline(opened.finished, opened.title, sys.stdout, rows=args.rows, width=args.width)
+    source = recording.meta.get("source")
+    print_timeline(opened.finished, opened.title, sys.stdout, rows=args.rows, width=args.width,
+                   source=source if isinstance(source, str) else None)
     return 0
 
 

@@ -7,9 +7,7 @@ it shows changed. The screen talks to the app only through messages.
 
 from __future__ import annotations
 
-import re
 import time
-from pathlib import Path
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -20,33 +18,20 @@ from textual.timer import Timer
 from textual.widgets import Footer
 
 from ...catalog import Scenario
-from ...model.axis import format_duration
-from ...model.timeline import BLOCK_NS, TimelineModel
 from ...text import visible
-from ...textchart import task_label
 from ..session import Session
 from ..widgets import EventLog, ScenarioList, SourceView, StatusBar, SummaryBar, TaskDetails, TimelineView, TransportBar
-from .notes import NotesScreen
+from .live_controls import LiveControls
+from .panel_controls import PanelControls
+from .pointers import blocked_text, source_line, source_title
 from .replay_controls import ReplayControls
 
 FPS = 20  # the program runs in a process of its own: frames cost it nothing but a share of the CPU
 NARROW = 130  # below this many columns the side panels go under the timeline
-SPEEDS = (0.1, 0.25, 0.5, 1.0)
 SAVE_ERROR_S = 3600  # a failed recording stays on screen until dismissed (click it) or an hour has passed
-_LINE = re.compile(r":(\d+)$")
 
 
-def _source_title(scenario: Scenario) -> str:
-    """``scenarios/basic.py`` for a bundled scenario; a learner's own file by its path."""
-    if "yours" not in scenario.tags:
-        return f"scenarios/{scenario.path.name}"
-    try:
-        return str(scenario.path.relative_to(Path.cwd()))
-    except ValueError:
-        return str(scenario.path)
-
-
-class MainScreen(ReplayControls, Screen[None]):
+class MainScreen(ReplayControls, LiveControls, PanelControls, Screen[None]):
     BINDINGS = [
         Binding("r", "run", "Run"),
         Binding("enter", "run", "Run", show=False),
@@ -125,7 +110,7 @@ class MainScreen(ReplayControls, Screen[None]):
     def select_scenario(self, scenario: Scenario) -> None:
         self.query_one(ScenarioList).select(scenario)
         if self.session.model is None:
-            self.query_one(SourceView).show(scenario.source, _source_title(scenario), None, self.app.current_theme.dark)
+            self.query_one(SourceView).show(scenario.source, source_title(scenario), None, self.app.current_theme.dark)
         self.frame()
 
     def current_scenario(self) -> Scenario | None:
@@ -144,9 +129,6 @@ class MainScreen(ReplayControls, Screen[None]):
         self.frame()
         if self._timer is not None:
             self._timer.resume()
-
-    def add_print(self, text: str) -> None:
-        self._prints.extend(visible(line) for line in text.splitlines() if line.strip())
 
     def add_output(self, outputs: list[dict[str, object]]) -> None:
         """The program's own output, made visible (never sent to the terminal as it came)."""
@@ -191,7 +173,7 @@ class MainScreen(ReplayControls, Screen[None]):
             live=live,
             paused=session.paused,
             speed=session.speed,
-            blocked=self._blocked(model, now_ns),
+            blocked=blocked_text(model, now_ns),
             finished=session.finished,
             gain=session.gain() if session.finished else None,
             error=visible(session.error or session.outcome() or "") or None,
@@ -221,38 +203,11 @@ class MainScreen(ReplayControls, Screen[None]):
             self._told_save_error = error
             self.notify(visible(error), title="Recording stopped", severity="error", timeout=SAVE_ERROR_S, markup=False)
 
-    def _blocked(self, model: TimelineModel | None, now_ns: int) -> str | None:
-        """In words, the step holding the stage's loop this moment, once it has held it a while."""
-        busy = model.busy if model is not None else None
-        if model is None or busy is None or now_ns - busy[1] < BLOCK_NS or busy[0] >= len(model.tracks):
-            return None
-        where = f" at {visible(Path(busy[2]).name)}" if busy[2] else ""
-        return f"loop held {format_duration(now_ns - busy[1])} by {task_label(model.tracks[busy[0]])}{where}"
-
     def _show_source(self, tid: int | None) -> None:
-        session = self.session
-        scenario = session.scenario or self.current_scenario()
-        if scenario is None:
-            return
-        model = session.model
-        line: int | None = None
-        if model is not None and model.tracks:
-            track = model.tracks[tid if tid is not None and tid < len(model.tracks) else 0]
-            blocked_at = [model.step_where(i) for i in model.blocks if model.step_tasks[i] == track.info.id]
-            if model.busy is not None and model.busy[0] == track.info.id and model.busy[2]:
-                where = model.busy[2]  # the line holding the loop right now
-            elif track.info.raised_at and track.state.finished:
-                where = track.info.raised_at  # a failed task: the line that raised, not the one that awaited
-            elif blocked_at and track.state.finished:
-                where = blocked_at[-1]  # once it is over, the line that held the loop says most
-            elif track.location:
-                where = model.record.strings[track.location]
-            else:
-                where = track.info.created_at
-            if where.startswith((f"scenarios/{scenario.path.name}:", f"{scenario.path.name}:")) or scenario.path.name in where:
-                match = _LINE.search(where)
-                line = int(match.group(1)) if match else None
-        self.query_one(SourceView).show(scenario.source, _source_title(scenario), line, self.app.current_theme.dark)
+        scenario = self.session.scenario or self.current_scenario()
+        if scenario is not None:
+            self.query_one(SourceView).show(scenario.source, source_title(scenario), source_line(self.session.model, scenario, tid),
+                                            self.app.current_theme.dark)
 
     # -- actions ------------------------------------------------------------------------------------
 
@@ -269,59 +224,3 @@ class MainScreen(ReplayControls, Screen[None]):
         scenario = self.current_scenario()
         if scenario is not None:
             self.post_message(self.RunRequested(scenario))
-
-    def action_cancel_task(self) -> None:
-        tid = self.timeline.selected
-        if tid is None:
-            self.notify("Select a task first (↑/↓ on the timeline).", severity="warning")
-        elif self.session.cancel_task(tid):
-            self.notify(f"Cancelling task #{tid}")
-        else:
-            self.notify(f"Task #{tid} is not running: nothing to cancel.", severity="warning")
-
-    def action_pause(self) -> None:
-        if not self.session.toggle_pause():
-            self.notify("Nothing is running: press Enter to run the scenario.", severity="warning")
-
-    def action_step(self) -> None:
-        if self.session.player is not None:
-            self.session.step()
-            self._moved()
-        elif not self.session.paused:
-            self.notify("Pause first (space): then . runs one task step.", severity="warning")
-        else:
-            self.session.step()
-
-    def action_slower(self) -> None:
-        self._change_speed(-1)
-
-    def action_faster(self) -> None:
-        self._change_speed(+1)
-
-    def _change_speed(self, direction: int) -> None:
-        if self.session.player is not None:
-            self.session.player.faster(direction)
-            self._moved()
-            return
-        current = min(SPEEDS, key=lambda speed: abs(speed - self.session.speed))
-        index = max(0, min(len(SPEEDS) - 1, SPEEDS.index(current) + direction))
-        if not self.session.set_speed(SPEEDS[index]):
-            self.notify("Nothing is running: speed applies to a live run.", severity="warning")
-
-    def action_filter_log(self) -> None:
-        log = self.query_one(EventLog)
-        log.set_filter(None if log.filter_task is not None else self.timeline.selected)
-
-    def action_notes(self) -> None:
-        scenario = self.session.scenario or self.current_scenario()
-        if scenario is not None:
-            self.app.push_screen(NotesScreen(scenario))
-
-    def action_toggle_log(self) -> None:
-        log = self.query_one(EventLog)
-        log.display = not log.display
-
-    def action_toggle_scenarios(self) -> None:
-        scenarios = self.query_one(ScenarioList)
-        scenarios.display = not scenarios.display
-        (scenarios if scenarios.display else self.timeline).focus()

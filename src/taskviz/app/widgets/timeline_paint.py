@@ -1,0 +1,209 @@
+"""The timeline's drawing, with the Line API: one Strip a screen row, built from the model's
+cells for the visible rows only, one segment per run of equal state.
+
+Row 0 is the axis, row 1 the event loop's lane (both pinned), then one row per task.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from rich.segment import Segment
+from rich.style import Style
+from textual.strip import Strip
+
+from ... import palette
+from ...model.axis import format_duration, ticks
+from ...model.timeline import Lane, State, TimelineModel
+from ...textchart import fit_cells, task_label
+
+if TYPE_CHECKING:
+    from textual.geometry import Offset, Region, Size
+
+PINNED = 2  # the axis and the loop lane
+_GLYPHS = [palette.GLYPHS[state] for state in State]
+
+
+def _bar_styles(thread: bool, server: bool) -> list[Style]:
+    """One Style per state, made once: building a Style per segment was half a frame's cost."""
+    styles = []
+    for state in State:
+        color = palette.THREAD_RUNNING_COLOR if thread and state is State.RUNNING else palette.COLORS[state]
+        styles.append(Style(color=color, dim=server))
+    return styles
+
+
+def _over(strip: Strip, style: Style) -> Strip:
+    """``style``'s background on top of each segment's own (Strip.apply_style puts it underneath)."""
+    background = Style(bgcolor=style.bgcolor)
+    return Strip([Segment(text, own + background if own else background, control) for text, own, control in strip],
+                 strip.cell_length)
+
+
+_BAR_STYLES = {(thread, server): _bar_styles(thread, server) for thread in (False, True) for server in (False, True)}
+
+
+class TimelinePainting:
+    """Mixed into TimelineView, which holds the view (start, scale, labels) and the model."""
+
+    model: TimelineModel | None
+    _now: Callable[[], int] | None
+    view_start_ns: int
+    ns_per_cell: int
+    label_width: int
+    last_frame_ms: float
+    _frame_spent: float
+    _styles_on: dict[tuple[Style, bool, bool], list[Style]]
+    _rows: list[int]
+    _cells: dict[int, bytearray]
+    _loop_cells: list[tuple[Lane, int]]
+    selected: int | None
+
+    if TYPE_CHECKING:  # TimelineView's and Widget's own: declared for the type checker only, never shadowed
+
+        @property
+        def chart_width(self) -> int: ...
+
+        @property
+        def scrollable_content_region(self) -> Region: ...
+
+        @property
+        def scroll_offset(self) -> Offset: ...
+
+        @property
+        def size(self) -> Size: ...
+
+        @property
+        def rich_style(self) -> Style: ...
+
+        def now_ns(self) -> int: ...
+
+        def get_component_rich_style(self, *names: str, partial: bool = False) -> Style: ...
+
+    def render_line(self, y: int) -> Strip:
+        started = time.perf_counter()
+        width = self.scrollable_content_region.width
+        model = self.model
+        if model is None:
+            strip = self._message_line("Pick a scenario and press Enter", width) if y == 0 else Strip.blank(width, self.rich_style)
+        elif y == 0:
+            strip = self._axis_line(width)
+        elif y == 1:
+            strip = self._loop_line(width)
+        else:
+            row = self.scroll_offset.y + y - PINNED
+            strip = self._task_line(self._rows[row], width) if row < len(self._rows) else Strip.blank(width, self.rich_style)
+        self._frame_spent += time.perf_counter() - started
+        if y == self.size.height - 1:
+            self.last_frame_ms, self._frame_spent = self._frame_spent * 1000, 0.0
+        return strip
+
+    def _message_line(self, text: str, width: int) -> Strip:
+        style = self.get_component_rich_style("timeline--axis")
+        return Strip([Segment(text.center(width)[:width], style)], width)
+
+    def _now_cell(self) -> int:
+        return (self.now_ns() - self.view_start_ns) // max(1, self.ns_per_cell)
+
+    def _axis_line(self, width: int) -> Strip:
+        axis_style = self.get_component_rich_style("timeline--axis")
+        chart = self.chart_width
+        text = [" "] * chart
+        for cell, _, label in ticks(self.view_start_ns, self.ns_per_cell, chart):
+            text[cell] = "┬"
+            if cell + 1 + len(label) <= chart:
+                text[cell + 1 : cell + 1 + len(label)] = label
+        now = self.now_ns()
+        header = f" {format_duration(now)}" if self.model is not None else ""
+        segments = [Segment(header.ljust(self.label_width + 1)[: self.label_width + 1], axis_style), Segment("".join(text), axis_style)]
+        return Strip(segments).crop_extend(0, width, self.rich_style)
+
+    def _loop_line(self, width: int) -> Strip:
+        """Idle, busy, a brief step, or blocked (one step of BLOCK_NS or more), cell by cell."""
+        base = self.rich_style
+        styles = (
+            self.get_component_rich_style("timeline--idle"),
+            base + Style(color=palette.LOOP_BUSY_COLOR),
+            base + Style(color=palette.LOOP_BUSY_COLOR),
+            base + Style(color="#8b0000", bgcolor=palette.LOOP_BLOCKED_COLOR),
+            base + Style(color="#ffffff", bgcolor=palette.LOOP_BLOCKED_COLOR, bold=True),
+        )
+        kinds = [int(kind) for kind, _ in self._loop_cells]
+        chars = [("·", palette.LOOP_BUSY, palette.LOOP_STEP, "▓")[kind] for kind in kinds]
+        self._blocked_labels(chars, kinds)
+        label_style = self.get_component_rich_style("timeline--label") + Style(bold=True)
+        segments = [Segment("event loop".ljust(self.label_width + 1), label_style)]
+        start = 0
+        for i in range(1, len(kinds) + 1):
+            if i == len(kinds) or kinds[i] != kinds[start]:
+                segments.append(Segment("".join(chars[start:i]), styles[kinds[start]]))
+                start = i
+        return self._with_now(Strip(segments), width)
+
+    def _blocked_labels(self, chars: list[str], kinds: list[int]) -> None:
+        """Write each block's length inside its bar, where it fits."""
+        model = self.model
+        if model is None:
+            return
+        for index in model.blocks:
+            step = model.step(index)
+            first = (step.start_ns - self.view_start_ns) // max(1, self.ns_per_cell)
+            last = (step.end_ns - 1 - self.view_start_ns) // max(1, self.ns_per_cell)
+            length = format_duration(step.end_ns - step.start_ns)
+            room = min(last, len(chars) - 1) - max(first, 0) + 1
+            for text in (f" blocked {length} at {model.step_where(index)} ", f" blocked {length} ", f" {length} "):
+                if len(text) <= room:
+                    start = max(first, 0)
+                    chars[start : start + len(text)] = text
+                    kinds[start : start + len(text)] = [4] * len(text)
+                    break
+
+    def _task_line(self, tid: int, width: int) -> Strip:
+        model = self.model
+        assert model is not None
+        track = model.tracks[tid]
+        cells = self._cells.get(tid)
+        if cells is None:
+            cells = self._cells[tid] = model.cells(tid, self.view_start_ns, self.ns_per_cell, self.chart_width, self.now_ns())
+        server = track.info.group == "server"
+        label_style = self.get_component_rich_style("timeline--server" if server else "timeline--label")
+        if tid == self.selected:
+            label_style += self.get_component_rich_style("timeline--selected-label")
+        name = fit_cells("  " * min(track.depth, 5) + task_label(track), self.label_width)
+        segments = [Segment(name + " ", label_style)]
+        styles = self._bar_styles(track.thread, server)
+        run_state, start = -1, 0
+        for i, value in enumerate(bytes(cells) + b"\xff"):
+            if value == run_state:
+                continue
+            if i:
+                segments.append(Segment(_GLYPHS[run_state] * (i - start), styles[run_state]))
+            run_state, start = value, i
+        if tid == self.selected:
+            tint = self.get_component_rich_style("timeline--selected")
+            segments[1:] = _over(Strip(segments[1:]), tint)
+        return self._with_now(Strip(segments), width)
+
+    def _bar_styles(self, thread: bool, server: bool) -> list[Style]:
+        """The palette's styles on this widget's background (which the theme decides)."""
+        base = self.rich_style
+        cached = self._styles_on.get((base, thread, server))
+        if cached is None:
+            cached = self._styles_on[(base, thread, server)] = [base + style for style in _BAR_STYLES[(thread, server)]]
+        return cached
+
+    def _with_now(self, strip: Strip, width: int) -> Strip:
+        """Crop to the widget and paint the now cursor's column."""
+        strip = strip.crop_extend(0, width, self.rich_style)
+        if self._now is None:
+            return strip
+        cell = self._now_cell()
+        if not 0 <= cell < self.chart_width:
+            return strip
+        x = self.label_width + 1 + cell
+        if x >= width:
+            return strip
+        head, cursor, tail = strip.divide([x, x + 1, width])
+        return Strip.join([head, _over(cursor, self.get_component_rich_style("timeline--now")), tail])
