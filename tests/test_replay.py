@@ -278,7 +278,8 @@ async def screen_at(path: Path, t_ns: int, route: str) -> tuple[str, list[bytes]
             while app.session.now_ns() <= t_ns:
                 await pilot.pause(0.02)
             main.seek(t_ns)
-            await pilot.press("space")
+            if app.session.player.playing:  # on a loaded machine it may have played to the end and stopped
+                await pilot.press("space")
             main.seek(t_ns)
             await pilot.press("less_than_sign", "less_than_sign")
         await pilot.pause()
