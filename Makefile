@@ -21,6 +21,7 @@ test-all:
 bench: $(INSTALLED)
 	-$(BIN)/python -m pip install -q -e '.[test,bench]'
 	$(BIN)/python bench/bench_tracing.py
+	$(BIN)/python bench/bench_instructions.py
 	$(BIN)/python bench/bench_frame.py
 	$(BIN)/python bench/bench_ui_wall.py
 	$(BIN)/python bench/bench_programs.py
