@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 from collections.abc import Callable, Coroutine
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from taskviz.runner import Finished, run_main
+from taskviz.catalog import find
+from taskviz.runner import Finished, run_headless, run_main
 from taskviz.model.timeline import NS, State, TimelineModel, Track
 from taskviz.model.waits import STATE_MASK
 
@@ -42,3 +46,15 @@ def seconds(ns: int) -> float:
 @pytest.fixture
 def traced() -> Callable[..., Finished]:
     return trace
+
+
+def recorded(name: str, folder: Path, prints: str = "") -> Path:
+    """Scenario ``name`` run headless on a virtual clock and saved as the app saves a run."""
+    from taskviz.app.tape import from_finished
+    from taskviz.wire.stream import write_file
+
+    with contextlib.redirect_stdout(io.StringIO()):
+        tape = from_finished(run_headless(find(name), virtual_time=True), prints)
+    path = folder / f"{name}.taskviz"
+    write_file(path, tape.meta, tape.record, tape.outputs, tape.end)
+    return path

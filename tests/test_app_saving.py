@@ -7,13 +7,13 @@ and look at the report before committing.
 
 from __future__ import annotations
 
-import contextlib
 import errno
-import io
 import os
 from pathlib import Path
 
 import pytest
+
+from conftest import recorded
 from textual.app import App
 from textual.widgets import Input, Static
 
@@ -21,20 +21,13 @@ import taskviz.app
 from taskviz.app import TaskvizApp
 from taskviz.app.replay import replay_app_for
 from taskviz.app.screens import MainScreen, SaveDialog
-from taskviz.app.tape import from_finished
 from taskviz.app.widgets import StatusBar
-from taskviz.catalog import find
-from taskviz.runner import run_headless
-from taskviz.wire.stream import read_file, write_file
+from taskviz.wire.stream import read_file
 
 
 @pytest.fixture(scope="module")
 def basic_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    with contextlib.redirect_stdout(io.StringIO()):
-        tape = from_finished(run_headless(find("basic"), virtual_time=True))
-    path = tmp_path_factory.mktemp("recordings") / "basic.taskviz"
-    write_file(path, tape.meta, tape.record, tape.outputs, tape.end)
-    return path
+    return recorded("basic", tmp_path_factory.mktemp("recordings"))
 
 
 def app_for(path: Path) -> TaskvizApp:

@@ -13,15 +13,17 @@ from pathlib import Path
 
 import pytest
 
+from conftest import recorded
+
 from taskviz.app import TaskvizApp
 from taskviz.app.player import SPEEDS, Player
 from taskviz.app.replay import replay_app_for
-from taskviz.app.tape import from_finished, from_recording
+from taskviz.app.tape import from_recording
 from taskviz.app.widgets import EventLog, StatusBar, SummaryBar, TimelineView, TransportBar
 from taskviz.catalog import find
 from taskviz.model.timeline import NS, TimelineModel
 from taskviz.runner import Finished, run_headless
-from taskviz.wire.stream import Recording, read_file, write_file
+from taskviz.wire.stream import Recording, read_file
 
 
 @cache
@@ -32,10 +34,7 @@ def finished(name: str) -> Finished:
 
 def save(name: str, folder: Path) -> Path:
     """``name`` run headless on a virtual clock, saved as the app saves a run."""
-    tape = from_finished(finished(name), f"{name} printed this\n")
-    path = folder / f"{name}.taskviz"
-    write_file(path, tape.meta, tape.record, tape.outputs, tape.end)
-    return path
+    return recorded(name, folder, f"{name} printed this\n")
 
 
 @pytest.fixture(scope="module")

@@ -6,27 +6,20 @@ and look at the report before committing.
 
 from __future__ import annotations
 
-import contextlib
-import io
 from pathlib import Path
 
 import pytest
 
+from conftest import recorded
+
 from taskviz.app.replay import replay_app_for
-from taskviz.app.tape import from_finished
 from taskviz.app.widgets import StatusBar
-from taskviz.catalog import find
-from taskviz.runner import run_headless
-from taskviz.wire.stream import read_file, write_file
+from taskviz.wire.stream import read_file
 
 
 @pytest.fixture(scope="module")
 def basic_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    with contextlib.redirect_stdout(io.StringIO()):
-        tape = from_finished(run_headless(find("basic"), virtual_time=True))
-    path = tmp_path_factory.mktemp("recordings") / "basic.taskviz"
-    write_file(path, tape.meta, tape.record, tape.outputs, tape.end)
-    return path
+    return recorded("basic", tmp_path_factory.mktemp("recordings"))
 
 
 async def steady(pilot) -> None:  # type: ignore[no-untyped-def]
