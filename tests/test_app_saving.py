@@ -204,6 +204,14 @@ async def main():
 '''
 
 
+async def until_finished(pilot) -> None:  # type: ignore[no-untyped-def]
+    """Let the app run its program until the run ends (20 s at most)."""
+    for _ in range(400):
+        if pilot.app.session.finished:
+            return
+        await pilot.pause(0.05)
+
+
 async def test_a_recording_that_fails_is_said_once_and_the_run_goes_on(tmp_path: Path,
                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     """``run --save`` in the app: the disk fills after the first chunk (ENOSPC from the second write on)."""
@@ -222,10 +230,7 @@ async def test_a_recording_that_fails_is_said_once_and_the_run_goes_on(tmp_path:
     program.write_text(NAPS)
     app = TaskvizApp(str(program), autorun=True, save_path=str(path))
     async with app.run_test(size=(160, 40)) as pilot:
-        for _ in range(400):
-            if app.session.finished:
-                break
-            await pilot.pause(0.05)
+        await until_finished(pilot)
         assert app.session.finished and app.session.outcome() is None, "the run went on to its end"
         await pilot.pause(0.2)
         assert len(writes) > 1, "the stream came in more than one read"
@@ -244,10 +249,7 @@ async def test_a_recording_that_works_says_nothing(tmp_path: Path) -> None:
     program.write_text(NAPS)
     app = TaskvizApp(str(program), autorun=True, save_path=str(path))
     async with app.run_test(size=(160, 40)) as pilot:
-        for _ in range(400):
-            if app.session.finished:
-                break
-            await pilot.pause(0.05)
+        await until_finished(pilot)
         assert app.session.finished
         assert [n for n in app._notifications if n.severity == "error"] == []
         assert not str(app.main.query_one(StatusBar).content).startswith("✗")

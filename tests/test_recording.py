@@ -117,6 +117,15 @@ async def main():
 '''
 
 
+def run_to_end(session: Any, program: Path) -> None:
+    """Start ``program`` on a real stage and fold its stream, as the app's frames do, until it ends (30 s at most)."""
+    session.start(find(str(program)))
+    deadline = time.monotonic() + 30
+    while not session.finished and time.monotonic() < deadline:
+        session.tick()
+        time.sleep(0.02)
+
+
 def test_a_run_saved_on_a_real_stage_opens_as_the_live_model(tmp_path: Path) -> None:
     from taskviz.app.session import Session
 
@@ -125,11 +134,7 @@ def test_a_run_saved_on_a_real_stage_opens_as_the_live_model(tmp_path: Path) -> 
     path = tmp_path / "stage.taskviz"
     session = Session(save=str(path))
     try:
-        session.start(find(str(program)))
-        deadline = time.monotonic() + 30
-        while not session.finished and time.monotonic() < deadline:
-            session.tick()
-            time.sleep(0.02)
+        run_to_end(session, program)
         assert session.finished and session.exit_status() == 0
     finally:
         session.close()
@@ -153,11 +158,7 @@ def test_a_second_run_in_the_same_app_is_not_written_over_the_first(tmp_path: Pa
     path = tmp_path / "first.taskviz"
     session = Session(save=str(path))
     try:
-        session.start(find(str(program)))
-        deadline = time.monotonic() + 30
-        while not session.finished and time.monotonic() < deadline:
-            session.tick()
-            time.sleep(0.02)
+        run_to_end(session, program)
         size = path.stat().st_size
         session.start(find("basic"))
         time.sleep(0.3)
