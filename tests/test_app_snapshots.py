@@ -48,7 +48,21 @@ async def steady(pilot) -> None:  # type: ignore[no-untyped-def]
     await pilot.pause()  # a header that grew a line is laid out on the next refresh
 
 
-@pytest.mark.parametrize("size", [(80, 24), (200, 50)], ids=["80x24", "200x50"])
-@pytest.mark.parametrize("fraction", [0.8, 1.0], ids=["mid-run", "end"])
-def test_main_screen(snap_compare, size: tuple[int, int], fraction: float) -> None:  # type: ignore[no-untyped-def]
-    assert snap_compare(app_for("basic", fraction), terminal_size=size, run_before=steady)
+SIZES = [(80, 24), (100, 30), (160, 45), (220, 60)]  # a laptop's small terminal, a projector's, a laptop's, a wide monitor's
+
+
+@pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
+@pytest.mark.parametrize("theme", ["dark", "light"])
+def test_main_screen_at_the_end(snap_compare, size: tuple[int, int], theme: str) -> None:  # type: ignore[no-untyped-def]
+    app = app_for("basic", 1.0)
+
+    async def in_theme(pilot) -> None:  # type: ignore[no-untyped-def]
+        if theme == "light":
+            await pilot.press("t")
+        await steady(pilot)
+
+    assert snap_compare(app, terminal_size=size, run_before=in_theme)
+
+
+def test_main_screen_mid_run(snap_compare) -> None:  # type: ignore[no-untyped-def]
+    assert snap_compare(app_for("basic", 0.8), terminal_size=(100, 30), run_before=steady)

@@ -153,6 +153,8 @@ asyncio.run(main())
     failed = [t for t in finished.record.tasks if t.outcome is Outcome.FAILED]
     assert len(failed) == 1 and failed[0].exception == "ValueError: too big: 2"
     assert failed[0].raised_at.endswith("prog.py:5"), "the raise in check(), not the await in worker()"
+    assert failed[0].raised_via.endswith("prog.py:9"), "reached through worker()'s call of check(); asyncio's frames left out"
+    assert "asyncio" not in failed[0].raised_via and " → " not in failed[0].raised_via
 
 
 def test_program_arguments_after_double_dash_and_run_as_module(tmp_path: Path) -> None:

@@ -7,6 +7,8 @@ that created it, and a CREATED event. Executor jobs get theirs in ``jobs``.
 
 from __future__ import annotations
 
+from collections import deque
+
 import sys
 from collections.abc import Coroutine
 from typing import TYPE_CHECKING, Any
@@ -87,7 +89,7 @@ class TaskRows:
         if failed:
             info.exception = text
             if isinstance(value, BaseException):
-                info.raised_at = _raise_site(value)
+                info.raised_via, info.raised_at = _raise_sites(value)
         else:
             info.result = text
 
@@ -98,16 +100,24 @@ class TaskRows:
         self._a(arg)
 
 
-def _raise_site(exc: BaseException) -> str:
-    """The innermost line of the program's own code in the traceback: where it raised, not where it awaited."""
-    site = ""
+MAX_RAISE_SITES = 32  # of a deep recursion, the innermost lines only
+
+
+def _raise_sites(exc: BaseException) -> tuple[str, str]:
+    """(the chain of the program's own lines the exception came up through, outermost first;
+    the innermost one, where it raised, not where the task awaited). Library frames are left
+    out: a learner follows their own code."""
+    sites: deque[str] = deque(maxlen=MAX_RAISE_SITES)
     tb = exc.__traceback__
     while tb is not None:
         filename = tb.tb_frame.f_code.co_filename
         if is_user_file(filename):
-            site = f"{display_path(filename)}:{tb.tb_lineno}"
+            sites.append(f"{display_path(filename)}:{tb.tb_lineno}")
         tb = tb.tb_next
-    return site
+    if not sites:
+        return "", ""
+    innermost = sites.pop()
+    return " → ".join(sites), innermost
 
 
 def _qualname(coro: Any) -> str:

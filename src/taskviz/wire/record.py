@@ -81,6 +81,7 @@ class TaskInfo:
     kind: str = "task"  # or "thread": a job the scenario ran in the loop's executor
     args: str = ""  # the call's arguments, short: "2, 'Users'" tells two fetch_data rows apart
     raised_at: str = ""  # for a failed task, the program's line that raised ("mine.py:12")
+    raised_via: str = ""  # and the program's own lines it was reached through, outermost first ("mine.py:30 → mine.py:21")
 
 
 @dataclass(repr=False)

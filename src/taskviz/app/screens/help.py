@@ -8,6 +8,10 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Markdown
 
+from ... import palette
+from ...model.timeline import State
+from ...model.waits import WaitKind
+
 HELP = """
 # taskviz
 
@@ -26,6 +30,7 @@ Runs an asyncio program for real and shows every task it creates.
 | **w** | what to watch for in this scenario |
 | **s** | show / hide the scenario list |
 | **l** | show / hide the event log |
+| **k** | show / hide the legend under the timeline |
 | **tab** | move between the scenario list and the timeline |
 | **t** | light / dark theme |
 | **ctrl+s** | save the run shown (live so far, or replayed): asks where, offering `<scenario>-<date>-<time>.taskviz` here |
@@ -57,18 +62,45 @@ bar under the panels shows where the replay is.
 
 ## States
 
-| glyph | state | means |
-|---|---|---|
-| `·` | pending | created, its first step has not run yet |
-| `█` | running | inside a step: it holds the loop's one thread |
-| `▎` | brief step | a step much shorter than one cell at this zoom (zoom in to see it) |
-| `▒` | ready | what it awaited is done; waiting for the loop to run it |
-| `━` | awaiting | suspended in an `await` (the details say on what, and where) |
-| `✓ ✗ ⊘` | done / failed / cancelled | how the coroutine ended |
+The one-line legend under the timeline names the same looks (**k** hides it).
+
+{states}
 
 The **event loop** lane shows who holds the loop at each instant; a red bar is one step
 of 20 ms or more that blocked every other task.
 """
+
+
+_STATE_MEANS = {
+    State.PENDING: "created, its first step has not run yet",
+    State.RUNNING: "inside a step: it holds the loop's one thread",
+    State.STEP: "a step much shorter than one cell at this zoom (zoom in to see it)",
+    State.READY: "what it awaited is done; waiting for the loop to run it",
+    State.AWAITING: "suspended in an `await`; the look says on what kind of thing (below)",
+    State.DONE: "the coroutine returned",
+    State.FAILED: "the coroutine raised",
+    State.CANCELLED: "the task was cancelled",
+}
+
+_WAIT_MEANS = {
+    WaitKind.SLEEP: "`asyncio.sleep`",
+    WaitKind.NETWORK: "a socket, a request, a connection",
+    WaitKind.LOCK: "a Lock, Semaphore, Condition or Barrier",
+    WaitKind.QUEUE: "a Queue's get, put or join",
+    WaitKind.EVENT: "an Event",
+    WaitKind.JOIN: "another task: `await task`, gather, TaskGroup, wait, wait_for",
+    WaitKind.EXECUTOR: "work handed to a thread (`to_thread`, `run_in_executor`)",
+    WaitKind.OTHER: "anything else (the details say what)",
+}
+
+
+def states_table() -> str:
+    """The legend as a table, from the palette's own tables: the help cannot disagree with the screen."""
+    rows = ["| look | state | means |", "|---|---|---|"]
+    rows += [f"| `{palette.GLYPHS[state]}` | {palette.NAMES[state]} | {_STATE_MEANS.get(state, "")} |" for state in palette.LEGEND_ORDER]
+    rows += [f"| `{palette.WAIT_GLYPHS[kind]}` | awaiting: {palette.WAIT_NAMES[kind]} | {_WAIT_MEANS.get(kind, "")} |"
+             for kind in palette.WAIT_ORDER]
+    return "\n".join(rows)
 
 
 class HelpScreen(ModalScreen[None]):
@@ -76,4 +108,4 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="dialog"):
-            yield Markdown(HELP)
+            yield Markdown(HELP.replace("{states}", states_table()))

@@ -15,12 +15,12 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer
 
-from ...catalog import Scenario
+from ...catalog import DEFAULT_HEADLINE, Scenario
+from ...model.headline import headline
 from ...text import visible
 from ..session import Session
-from ..widgets import EventLog, ScenarioList, SourceView, StatusBar, SummaryBar, TaskDetails, TimelineView, TransportBar
+from ..widgets import EventLog, KeyHints, LegendBar, ScenarioList, SourceView, StatusBar, SummaryBar, TaskDetails, TimelineView, TransportBar
 from .live_controls import LiveControls
 from .panel_controls import PanelControls
 from .pointers import blocked_text, source_line, source_title
@@ -40,6 +40,7 @@ class MainScreen(ReplayControls, LiveControls, PanelControls, Screen[None]):
         Binding("w", "notes", "Watch for"),
         Binding("s", "toggle_scenarios", "Scenarios"),
         Binding("l", "toggle_log", "Log", show=False),
+        Binding("k", "toggle_legend", "Legend", show=False),
         Binding("space", "pause", "Pause"),
         Binding("space", "play", "Play/pause"),
         Binding("comma", "step_back", "Back", key_display=",", show=False),
@@ -86,9 +87,10 @@ class MainScreen(ReplayControls, LiveControls, PanelControls, Screen[None]):
             with Vertical(id="side"):
                 yield TaskDetails(id="details")
                 yield SourceView(id="source")
+        yield LegendBar(id="legend")
         yield TransportBar(id="transport")
         yield StatusBar(id="status")
-        yield Footer()
+        yield KeyHints()
 
     @property
     def timeline(self) -> TimelineView:
@@ -158,6 +160,7 @@ class MainScreen(ReplayControls, LiveControls, PanelControls, Screen[None]):
         now_ns = session.now_ns()
         self.add_output(session.new_output())
         self.query_one(TaskDetails).show(model, timeline.selected, now_ns)
+        self.query_one(LegendBar).show(model)
         log = self.query_one(EventLog)
         log.catch_up()
         if self._prints:
@@ -175,7 +178,8 @@ class MainScreen(ReplayControls, LiveControls, PanelControls, Screen[None]):
             speed=session.speed,
             blocked=blocked_text(model, now_ns),
             finished=session.finished,
-            gain=session.gain() if session.finished else None,
+            headline=self._headline(scenario) if session.finished else "",
+            point=visible(scenario.point) if scenario else "",
             error=visible(session.error or session.outcome() or "") or None,
             replay=session.player is not None,
             virtual_time=session.tape is not None and session.tape.virtual_time,
@@ -195,6 +199,13 @@ class MainScreen(ReplayControls, LiveControls, PanelControls, Screen[None]):
         if not live and self._timer is not None and session.model is not None and (session.finished or session.paused):
             self._timer.pause()
             self._last_tick = 0.0
+
+    def _headline(self, scenario: Scenario | None) -> str:
+        """The scenario's point measured from the run shown ("" where no number fits)."""
+        model = self.session.model
+        if model is None:
+            return ""
+        return headline(scenario.headline if scenario else DEFAULT_HEADLINE, model, self.session.wall_ns)
 
     def _tell_save_error(self, error: str | None) -> None:
         """Once, and until dismissed: a recording that stopped short must not go unnoticed,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..widgets import EventLog, ScenarioList
+from ..widgets import EventLog, LegendBar, ScenarioList
 from .notes import NotesScreen
 
 if TYPE_CHECKING:
@@ -49,3 +49,7 @@ class PanelControls:
         scenarios = self.query_one(ScenarioList)
         scenarios.display = not scenarios.display
         (scenarios if scenarios.display else self.timeline).focus()
+
+    def action_toggle_legend(self) -> None:
+        legend = self.query_one(LegendBar)
+        legend.display = not legend.display

@@ -1,15 +1,18 @@
-"""The scenario's source, with the selected task's current (or last) line highlighted."""
+"""The scenario's source, with the selected task's current (or last) line highlighted.
+
+It scrolls both ways: long lines are not cut, and the panel widens with the screen
+(taskviz.tcss), so on a wide screen whole lines show."""
 
 from __future__ import annotations
 
 from rich.syntax import Syntax
-from textual.containers import VerticalScroll
+from textual.containers import ScrollableContainer
 from textual.widgets import Static
 
 from ...text import visible
 
 
-class SourceView(VerticalScroll):
+class SourceView(ScrollableContainer):
     """Scrolls so that the highlighted line stays in view."""
 
     DEFAULT_CSS = """

@@ -1,4 +1,10 @@
-"""The top of the screen: which scenario, how far it is, and at the end its point in numbers."""
+"""The top of the screen: which scenario and how far it is; under it the scenario's point
+in words while it runs, and at the end that point measured from the run (its headline).
+
+The second line is the lesson: a presenter's audience reads it before anything else, so
+it says only what the scenario is about (``Point:``) or what the run measured for it
+(``Headline:``, see model/headline.py), never a number that does not apply.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +16,6 @@ from rich.text import Text
 from textual.widgets import Static
 
 from ...model.axis import format_duration
-from ...model.summary import Gain
 
 
 NARROW = 100  # below this many columns the badges take less room from the title
@@ -28,17 +33,20 @@ class SummaryBar(Static):
             self.show(**self._last)
 
     def show(self, *, title: str, elapsed_ns: int, alive: int, tasks: int, live: bool, paused: bool,
-             finished: bool, gain: Gain | None, error: str | None, speed: float = 1.0, blocked: str | None = None,
-             replay: bool = False, virtual_time: bool = False) -> None:
-        """``blocked``: what holds the loop right now, said while it lasts (a presenter's "see, it froze").
+             finished: bool, error: str | None, headline: str = "", point: str = "", speed: float = 1.0,
+             blocked: str | None = None, replay: bool = False, virtual_time: bool = False) -> None:
+        """``headline``: the run's measured point (shown once finished); ``point``: the scenario's
+        point in words (shown until then, and beside the headline where there is room).
+
+        ``blocked``: what holds the loop right now, said while it lasts (a presenter's "see, it froze").
 
         ``replay`` and ``virtual_time`` put a badge before the title, so an audience never
         takes a recording for a live run, nor a virtual clock's timings for real ones.
         """
         self._last = dict(title=title, elapsed_ns=elapsed_ns, alive=alive, tasks=tasks, live=live, paused=paused,
-                          finished=finished, gain=gain, error=error, speed=speed, blocked=blocked, replay=replay,
+                          finished=finished, headline=headline, point=point, error=error, speed=speed, blocked=blocked, replay=replay,
                           virtual_time=virtual_time)
-        key = (title, elapsed_ns // 10_000_000, alive, tasks, live, paused, finished, str(gain) if finished else "", error, speed,
+        key = (title, elapsed_ns // 10_000_000, alive, tasks, live, paused, finished, headline if finished else "", point, error, speed,
                blocked, replay, virtual_time, self.size.width < NARROW)
         if key == self._shown:
             return
@@ -73,13 +81,20 @@ class SummaryBar(Static):
         grid = Table.grid(expand=True)
         grid.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
         grid.add_column(justify="right", no_wrap=True)
-        grid.add_row(left, status)
-        if finished and gain is not None and not error:
-            point = Text(f"{gain.waiting_ns / 1e9:.1f} s of waiting finished in {gain.wall_ns / 1e9:.1f} s", style="bold")
-            point.append(f" — {gain.ratio:.1f}x", style="bold")
-            grid.add_row(point, Text("measured from this run", style="dim"))
+        grid.add_row(left, Text("  ") + status)  # two spaces: a cut title never runs into the status
+        lesson = self._lesson(headline if finished and not error else "", point)
+        if lesson is not None:
+            grid.add_row(*lesson)
         if blocked and live:
             banner = Text(f"⚠ {blocked}", style="bold red", no_wrap=True, overflow="ellipsis")
             self.update(Group(grid, banner))
         else:
             self.update(grid)
+
+    def _lesson(self, headline: str, point: str) -> tuple[Text, Text] | None:
+        """The second line: the measured headline with its caption, or the point in words."""
+        if headline:
+            return Text(headline, style="bold", no_wrap=True, overflow="ellipsis"), Text("  measured from this run", style="dim")
+        if point:
+            return Text(f"Point: {point}", style="italic", no_wrap=True, overflow="ellipsis"), Text("")
+        return None

@@ -76,6 +76,8 @@ class TaskDetails(Static):
             grid.add_row("outcome", Text(visible(f"{_OUTCOMES[info.outcome]} {detail}".strip()), style=palette.COLORS[State(int(info.outcome) + State.DONE)]))
             if info.raised_at:
                 grid.add_row("raised at", visible(info.raised_at))
+            if info.raised_via:
+                grid.add_row("through", Text(visible(info.raised_via), style="dim"))
         elif track.awaited:
             waits = visible(", ".join(dict.fromkeys(strings[label] for label, _ in track.waits())))
             grid.add_row("awaited", Text(waits, style="dim"))

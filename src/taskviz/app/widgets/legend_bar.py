@@ -1,0 +1,46 @@
+"""One line under the timeline naming every look it draws, in words.
+
+Built by ``palette.legend_segments``, the function the headless text timeline uses too, so
+the two legends cannot disagree. It names only the kinds of wait the run has had (all of
+them before a run), and the loop lane's looks where the line has room.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+from ... import palette
+from ...model.timeline import TimelineModel
+from ...model.waits import WaitKind
+
+LOOP_GAP = "   │  "
+
+
+class LegendBar(Static):
+    """Redrawn only when the kinds of wait seen or the width change."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__("", id=id)
+        self._model: TimelineModel | None = None
+        self._shown: tuple[object, ...] = ()
+
+    def show(self, model: TimelineModel | None) -> None:
+        self._model = model
+        kinds = frozenset(model.wait_kinds()) if model is not None else None
+        key = (kinds, self.size.width)
+        if key != self._shown:
+            self._shown = key
+            self.update(legend(self.size.width, kinds))
+
+    def on_resize(self) -> None:
+        self.show(self._model)
+
+
+def legend(width: int, kinds: frozenset[WaitKind] | None) -> Text:
+    """The states (and the loop lane's looks when they fit) within ``width`` cells."""
+    loop = palette.loop_legend_segments()
+    states = palette.legend_segments(width, kinds)
+    room = width - sum(len(text) for text, _ in states)
+    segments = states + [(LOOP_GAP, "dim"), *loop] if room >= len(LOOP_GAP) + len(palette.legend_text(loop)) else states
+    return Text.assemble(*segments, no_wrap=True, overflow="ellipsis")
