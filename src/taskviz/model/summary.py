@@ -67,6 +67,8 @@ def task_summary(model: TimelineModel, track: Track) -> dict[str, Any]:
         entry["exception"] = info.exception or "CancelledError"
         if info.raised_at:
             entry["raised_at"] = info.raised_at
+    if info.library:
+        entry["library"] = info.library  # a library's own task: folded in views, kept here
     times = track.times
     finished = times[-1] if _DONE <= track.states[-1] & STATE_MASK <= _CANCELLED else None
     # whole microseconds in seconds: as exact as round(x, 6), without a call per number

@@ -81,6 +81,7 @@ class TaskInfo:
     kind: str = "task"  # or "thread": a job the scenario ran in the loop's executor
     args: str = ""  # the call's arguments, short: "2, 'Users'" tells two fetch_data rows apart
     raised_at: str = ""  # for a failed task, the program's line that raised ("mine.py:12")
+    library: str = ""  # a library's internal task: its owner ("aiohttp", "asyncio"); "" for the program's own
 
 
 @dataclass(repr=False)
