@@ -40,6 +40,7 @@ class MainScreen(ReplayControls, LiveControls, PanelControls, Screen[None]):
         Binding("w", "notes", "Watch for"),
         Binding("s", "toggle_scenarios", "Scenarios"),
         Binding("l", "toggle_log", "Log", show=False),
+        Binding("i", "toggle_library", "Library"),
         Binding("space", "pause", "Pause"),
         Binding("space", "play", "Play/pause"),
         Binding("comma", "step_back", "Back", key_display=",", show=False),
@@ -157,7 +158,7 @@ class MainScreen(ReplayControls, LiveControls, PanelControls, Screen[None]):
         timeline.tick()
         now_ns = session.now_ns()
         self.add_output(session.new_output())
-        self.query_one(TaskDetails).show(model, timeline.selected, now_ns)
+        self.query_one(TaskDetails).show(model, timeline.selected, now_ns, group=timeline.selected_group)
         log = self.query_one(EventLog)
         log.catch_up()
         if self._prints:
