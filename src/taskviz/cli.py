@@ -100,6 +100,9 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--rows", type=_count(1, "--rows"), default=40, help="most task rows in the text timeline (default 40)")
     run.add_argument("--width", type=_count(MIN_WIDTH, "--width"), default=None,
                      help=f"width of the text timeline, at least {MIN_WIDTH} (default: terminal)")
+    run.add_argument("--all-tasks", action="store_true",
+                     help="with --headless: a row for every task, libraries' own (aiohttp's, asyncio's) too; "
+                          "by default they are folded into one row per library")
     add_commands(commands, _count(1, "--rows"), _count(MIN_WIDTH, "--width"))
     return parser
 
@@ -158,6 +161,8 @@ def _check_run(args: argparse.Namespace) -> None:
         raise _Usage("--until limits a --virtual-time run; a real-time run ends with the program (or ctrl+c)")
     if args.headless and args.speed != 1.0:
         raise ScenarioError("--speed slows a run in the app; a headless run goes at full speed")
+    if args.all_tasks and not args.headless:
+        raise _Usage("--all-tasks is for the text timeline (--headless); in the app, i shows libraries' tasks")
     if args.json not in (None, "-"):
         args.json = writable(args.json, "--json")
     if args.save is not None:
@@ -191,7 +196,8 @@ def _run_headless(args: argparse.Namespace) -> int:
         run_exit_functions()
     gc.disable()  # the program is over: building the summary makes no garbage worth collecting
     out = sys.stderr if to_stdout else sys.stdout
-    print_timeline(finished, f"{scenario.name} — {scenario.title}", out, rows=args.rows, width=args.width)
+    print_timeline(finished, f"{scenario.name} — {scenario.title}", out, rows=args.rows, width=args.width,
+                   all_tasks=args.all_tasks)
     code = finished.exit_code if finished.exit_code is not None else int(finished.failed)
     if args.json:
         write = functools.partial(write_summary, scenario=scenario.name, model=finished.model,

@@ -18,8 +18,9 @@ from .textchart import render
 
 
 def print_timeline(finished: Finished, title: str, out: TextIO, *, rows: int, width: int | None,
-                   source: str | None = None) -> None:
-    """``source``: the program's text, for a saved run (whose ``scenario`` is gone) to find its point in."""
+                   source: str | None = None, all_tasks: bool = False) -> None:
+    """``source``: the program's text, for a saved run (whose ``scenario`` is gone) to find its point in;
+    ``all_tasks``: libraries' own tasks get a row each instead of one row per library."""
     width = width or (shutil.get_terminal_size((100, 24)).columns if out.isatty() else 100)
     color = out.isatty() and "NO_COLOR" not in os.environ
     point, measure = point_and_measure(finished, source)
@@ -34,6 +35,7 @@ def print_timeline(finished: Finished, title: str, out: TextIO, *, rows: int, wi
             color=color,
             point=visible(point),
             headline=headline(measure, finished.model, finished.run.wall_ns),
+            all_tasks=all_tasks,
         ),
         file=out,
     )

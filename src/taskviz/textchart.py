@@ -9,6 +9,7 @@ from rich.cells import cell_len, set_cell_size
 from . import palette
 from .text import visible
 from .model.axis import format_duration, ticks
+from .model.folding import Folding, folding_for
 from .model.summary import Gain
 from .model.timeline import BLOCK_NS, Lane, State, TimelineModel, Track
 
@@ -54,13 +55,24 @@ def _row(cells: bytearray, color: bool) -> str:
     return "".join(out)
 
 
+def fold_note(folding: Folding) -> str:
+    """One line: how many library tasks the rows above fold, and the flag that shows them."""
+    count = folding.folded
+    owners = ", ".join(visible(group.owner) for group in folding.groups())
+    return f"{count:,} library task{'s' if count != 1 else ''} ({owners}) folded into a row each; --all-tasks shows them"
+
+
 def _segments(segments: list[palette.Segment], color: bool) -> str:
     return "".join(_color(text, style, color) if style else text for text, style in segments)
 
 
 def render(model: TimelineModel, *, title: str, wall_ns: int, gain: Gain, width: int = 100,
-           max_rows: int = 40, color: bool = False, point: str = "", headline: str | None = None) -> str:
+           max_rows: int = 40, color: bool = False, point: str = "", headline: str | None = None,
+           all_tasks: bool = False) -> str:
     """The whole text timeline; rows past ``max_rows`` are counted by coroutine instead.
+
+    Libraries' own tasks are folded into a row per library (``model/folding.py``) unless
+    ``all_tasks``; a note under the rows says how many were folded and how to see them.
 
     ``headline``: the scenario's own measure (``model/headline.py``), shown instead of the
     waiting-against-wall-time line, which reads as a speed-up where there is none; "" for none.
@@ -87,17 +99,25 @@ def render(model: TimelineModel, *, title: str, wall_ns: int, gain: Gain, width:
         lane.append(_color(lane_glyphs[kind], hue, color))
     lines.append(f"{'event loop':<{LABEL_WIDTH}} " + "".join(lane).rstrip())
 
-    order = model.order()
-    for tid in order[:max_rows]:
-        track = model.tracks[tid]
-        label = fit_cells("  " * min(track.depth, 6) + task_label(track), LABEL_WIDTH)
-        lines.append(f"{label} " + _row(model.cells(tid, 0, dt, chart_width, kinds=True), color).rstrip())
-    hidden = order[max_rows:]
+    folding = folding_for(model)
+    rows = folding.rows(show_library=all_tasks)
+    for row in rows[:max_rows]:
+        if isinstance(row, str):
+            group = folding.group(row)
+            label = fit_cells(visible(group.label()) if group is not None else visible(row), LABEL_WIDTH)
+            lines.append(f"{label} " + _row(folding.cells(row, 0, dt, chart_width), color).rstrip())
+            continue
+        track = model.tracks[row]
+        label = fit_cells("  " * min(folding.depth(row, all_tasks), 6) + task_label(track), LABEL_WIDTH)
+        lines.append(f"{label} " + _row(model.cells(row, 0, dt, chart_width, kinds=True), color).rstrip())
+    hidden = [tid for tid in rows[max_rows:] if isinstance(tid, int)]
     if hidden:
         by_coro = Counter(visible(model.tracks[tid].info.coro) for tid in hidden)
         parts = ", ".join(f"{n:,} × {coro}" for coro, n in by_coro.most_common(4))
         more = "" if len(by_coro) <= 4 else f", {len(by_coro) - 4} more kinds"
         lines.append(fit_cells(f"… {len(hidden):,} more tasks not shown ({parts}{more})", width).rstrip())
+    if not all_tasks and folding.folded:
+        lines.append(fit_cells(fold_note(folding), width).rstrip())
 
     legend = _segments(palette.legend_segments(width, model.wait_kinds()), color)
     lines += ["", legend, _segments(palette.loop_legend_segments(), color), ""]

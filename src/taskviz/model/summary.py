@@ -69,6 +69,8 @@ def task_summary(model: TimelineModel, track: Track) -> dict[str, Any]:
             entry["raised_at"] = info.raised_at
         if info.raised_via:
             entry["raised_via"] = info.raised_via
+    if info.library:
+        entry["library"] = info.library  # a library's own task: folded in views, kept here
     times = track.times
     finished = times[-1] if _DONE <= track.states[-1] & STATE_MASK <= _CANCELLED else None
     # whole microseconds in seconds: as exact as round(x, 6), without a call per number

@@ -75,6 +75,8 @@ def add_commands(commands: Any, rows: Callable[[str], int], width: Callable[[str
     opener.add_argument("--headless", action="store_true", help="no app: print the run's text timeline and summary")
     opener.add_argument("--rows", type=rows, default=40, help="most task rows in the text timeline (default 40)")
     opener.add_argument("--width", type=width, default=None, help="width of the text timeline (default: terminal)")
+    opener.add_argument("--all-tasks", action="store_true",
+                        help="with --headless: a row for every task, libraries' own too (by default one row per library)")
     opener.add_argument("--screenshot-dir", metavar="DIR", default=None,
                         help="where the app's screenshots go (default: the current directory)")
 
@@ -117,7 +119,7 @@ def open_command(args: argparse.Namespace) -> int:
     sys.stderr.flush()
     source = recording.meta.get("source")
     print_timeline(opened.finished, opened.title, sys.stdout, rows=args.rows, width=args.width,
-                   source=source if isinstance(source, str) else None)
+                   source=source if isinstance(source, str) else None, all_tasks=args.all_tasks)
     return 0
 
 

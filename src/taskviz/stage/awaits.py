@@ -152,6 +152,7 @@ class AwaitDescriber:
         self._creation_sites: dict[int, str] = {}
         self._keep: list[types.CodeType] = []  # code objects whose ids key _creation_sites
         self._joined_names: set[str] = set()
+        self.user_locations: set[int] = set()  # string ids of the program's own lines (see owners)
 
     def is_user_code(self, code: types.CodeType) -> bool:
         info = self._codes.get(id(code))
@@ -194,6 +195,8 @@ class AwaitDescriber:
         if sid is None:
             text = f"{display_path(code.co_filename)}:{key[1]}"
             sid = self._locations[key] = self._record.intern(text)
+            if self.is_user_code(code):
+                self.user_locations.add(sid)
         return sid
 
     def describe(self, coro: Any, awaited: Any) -> Suspension:

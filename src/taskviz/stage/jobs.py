@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import contextvars
 import functools
+import sys
 import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ..wire.record import KIND_BITS, KIND_MASK, Kind, Outcome, TaskInfo
 from .hooks import current_traced_task
+from .owners import code_of
 
 if TYPE_CHECKING:
     from .run import Run
@@ -33,7 +35,8 @@ class ThreadJobs:
         tid = len(record.tasks)
         parent = current_traced_task(self)
         record.tasks.append(
-            TaskInfo(tid, parent, _job_name(fn), self._creation_site(fn), name="thread", kind="thread")
+            TaskInfo(tid, parent, _job_name(fn), self._creation_site(fn), name="thread", kind="thread",
+                     library=self.owners.owner(tid, code_of(unwrap_job(fn)), sys._getframe(1)))
         )
         if tid < ARGS_FOR_FIRST:
             self._describe_args(record.tasks[tid], _job_args(fn))

@@ -18,6 +18,7 @@ from . import reprs
 from .awaits import display_path, is_user_file
 from .hooks import current_traced_task
 from .jobs import ARGS_FOR_FIRST, unwrap_job
+from .owners import code_of
 from .wrapper import TracedCoroutine
 
 if TYPE_CHECKING:
@@ -36,7 +37,8 @@ class TaskRows:
         parent = current_traced_task(self)
         # Tasks started by loop callbacks (a server accepting connections), and theirs, are the server's.
         server = self.root is not None and (parent is None or record.tasks[parent].group == "server")
-        info = TaskInfo(tid, parent, _qualname(coro), self._creation_site(coro), group="server" if server else "")
+        info = TaskInfo(tid, parent, _qualname(coro), self._creation_site(coro), group="server" if server else "",
+                        library=self.owners.owner(tid, code_of(coro), sys._getframe(1)))
         record.tasks.append(info)
         if tid < ARGS_FOR_FIRST:
             self._describe_args(info, _call_args(coro))
@@ -53,6 +55,13 @@ class TaskRows:
         if code is None:
             return ""
         return self.record.strings[describer.location_of(code, code.co_firstlineno)]
+
+    def _runs_program_code(self: Run, tid: int) -> None:
+        """A library's task found suspended in the program's code (a server's request task
+        running the program's handler) is the program's after all."""
+        self.owners.library.discard(tid)
+        self.record.tasks[tid].library = ""
+        self.record.touch(tid)
 
     def _describe_args(self: Run, info: TaskInfo, values: list[Any]) -> None:
         """The arguments as a label now, as far as that runs no program code; the rest when the run ends."""

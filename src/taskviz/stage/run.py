@@ -20,6 +20,7 @@ from .awaits import AwaitDescriber
 from .reprs import Later
 from .hooks import CURRENT_RUN, hooks_for
 from .jobs import ThreadJobs
+from .owners import Owners
 from .rows import TaskRows
 from .stall import StallWatch
 from .task_class import real_task_class
@@ -49,6 +50,8 @@ class Run(TaskRows, WakeUps, ThreadJobs):
             stage_clock.on_change.append(self._clock_changed)
         self.describer = AwaitDescriber(self.record)
         self.later = Later()  # values to describe when the run ends, outside its steps (see reprs)
+        self.owners = Owners(self.describer)  # which tasks are a library's internals
+        self._library_tasks = self.owners.library  # the same set: one attribute read at each suspension
         self.root: asyncio.Task[Any] | None = None
         self.root_tid = 0
         self.loop_wide = False  # traces every task on the loop (a program's own loop), not a root's

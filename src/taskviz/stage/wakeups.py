@@ -110,6 +110,9 @@ class WakeUps:
             self._a(0)
             return
         label, location, deadline_s = self.describer.describe(traced._coro, awaited)
+        library = self._library_tasks
+        if library and traced._tid in library and location in self.describer.user_locations:
+            self._runs_program_code(traced._tid)
         traced._deadline = None if deadline_s is None else int(deadline_s * 1_000_000_000)
         self._s(t0)
         self._t(t1)

@@ -82,6 +82,7 @@ class TaskInfo:
     args: str = ""  # the call's arguments, short: "2, 'Users'" tells two fetch_data rows apart
     raised_at: str = ""  # for a failed task, the program's line that raised ("mine.py:12")
     raised_via: str = ""  # and the program's own lines it was reached through, outermost first ("mine.py:30 → mine.py:21")
+    library: str = ""  # a library's internal task: its owner ("aiohttp", "asyncio"); "" for the program's own
 
 
 @dataclass(repr=False)

@@ -366,7 +366,7 @@ class _Bad(Exception):
     """A chunk that framed and checksummed fine but says something impossible."""
 
 
-_TEXT_FIELDS = frozenset({"coro", "created_at", "name", "group", "kind", "args"})
+_TEXT_FIELDS = frozenset({"coro", "created_at", "name", "group", "kind", "args", "library"})
 _MAYBE_TEXT_FIELDS = frozenset({"result", "exception"})
 _OUTCOMES = frozenset(int(outcome) for outcome in Outcome)
 _LABELLED = frozenset({int(Kind.AWAITING), int(Kind.YIELDED)})
@@ -605,6 +605,7 @@ class RecordBuilder:
             info = _decode_task(item)
             if info.id < len(tasks):
                 _update_in_place(tasks[info.id], info)
+                self.record.touch(info.id)  # a viewer's models see what changed (model/folding.py)
             elif info.id == len(tasks):
                 tasks.append(info)
             else:

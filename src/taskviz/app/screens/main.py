@@ -41,6 +41,7 @@ class MainScreen(ReplayControls, LiveControls, PanelControls, Screen[None]):
         Binding("s", "toggle_scenarios", "Scenarios"),
         Binding("l", "toggle_log", "Log", show=False),
         Binding("k", "toggle_legend", "Legend", show=False),
+        Binding("i", "toggle_library", "Library"),
         Binding("space", "pause", "Pause"),
         Binding("space", "play", "Play/pause"),
         Binding("comma", "step_back", "Back", key_display=",", show=False),
@@ -159,8 +160,8 @@ class MainScreen(ReplayControls, LiveControls, PanelControls, Screen[None]):
         timeline.tick()
         now_ns = session.now_ns()
         self.add_output(session.new_output())
-        self.query_one(TaskDetails).show(model, timeline.selected, now_ns)
         self.query_one(LegendBar).show(model)
+        self.query_one(TaskDetails).show(model, timeline.selected, now_ns, group=timeline.selected_group)
         log = self.query_one(EventLog)
         log.catch_up()
         if self._prints:

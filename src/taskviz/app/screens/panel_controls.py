@@ -45,6 +45,10 @@ class PanelControls:
         log = self.query_one(EventLog)
         log.display = not log.display
 
+    def action_toggle_library(self) -> None:
+        """Libraries' own tasks (aiohttp's, asyncio's): one row per library, or a row each."""
+        self.timeline.action_toggle_library()
+
     def action_toggle_scenarios(self) -> None:
         scenarios = self.query_one(ScenarioList)
         scenarios.display = not scenarios.display

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
 
 from ... import palette
 from ...model.axis import format_duration
+from ...model.folding import folding_for
 from ...wire.record import Outcome
 from ...text import visible
 from ...textchart import task_label
@@ -24,7 +27,11 @@ class TaskDetails(Static):
         self._shown: tuple[object, ...] = ()
         self.border_title = "Task"
 
-    def show(self, model: TimelineModel | None, tid: int | None, now: int) -> None:
+    def show(self, model: TimelineModel | None, tid: int | None, now: int, *, group: str | None = None) -> None:
+        """``group``: a library's folded row is selected instead of a task."""
+        if model is not None and group is not None and tid is None:
+            self._show_group(model, group)
+            return
         if model is None or tid is None or tid >= len(model.tracks):
             key: tuple[object, ...] = ("none", model is None)
             if key != self._shown:
@@ -85,4 +92,25 @@ class TaskDetails(Static):
         grid.add_row("parent", visible(parent.coro) if parent is not None else "—")
         grid.add_row("created", visible(f"{info.created_at or '—'} · {format_duration(track.created_ns)}"))
         grid.add_row("steps", str(track.steps))
+        self.update(grid)
+
+    def _show_group(self, model: TimelineModel, owner: str) -> None:
+        """What a library's row is: whose tasks, how many, how many still alive, and how to see them."""
+        folding = folding_for(model)
+        group = folding.group(owner)
+        members = len(group.members) if group is not None else 0
+        alive = folding.alive(owner)
+        key = ("group", id(model), owner, members, alive)
+        if key == self._shown:
+            return
+        self._shown = key
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(style="bold", no_wrap=True)
+        grid.add_column()
+        grid.add_row("library", Text(visible(owner), style="bold"))
+        grid.add_row("tasks", f"{members:,} made by {visible(owner)} for itself, {alive:,} alive")
+        if group is not None and group.members:
+            kinds = Counter(model.tracks[tid].info.coro.rsplit(".", 1)[-1] for tid in group.members)
+            grid.add_row("coroutines", Text(visible(", ".join(f"{n} × {coro}" for coro, n in kinds.most_common(4))), style="dim"))
+        grid.add_row("", Text("folded into this row: press i to give each its own", style="dim"))
         self.update(grid)

@@ -1,7 +1,8 @@
 """The timeline's drawing, with the Line API: one Strip a screen row, built from the model's
 cells for the visible rows only, one segment per run of equal state.
 
-Row 0 is the axis, row 1 the event loop's lane (both pinned), then one row per task.
+Row 0 is the axis, row 1 the event loop's lane (both pinned), then one row per task (or
+per library, for the tasks a library made for itself: ``timeline_rows``).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from textual.strip import Strip
 
 from ... import palette
 from ...model.axis import format_duration, ticks
+from ...model.folding import Folding, Row
 from ...model.timeline import Lane, State, TimelineModel
 from ...textchart import fit_cells, task_label
 
@@ -56,10 +58,12 @@ class TimelinePainting:
     last_frame_ms: float
     _frame_spent: float
     _styles_on: dict[tuple[Style, bool, bool], list[Style]]
-    _rows: list[int]
+    _rows: list[Row]
     _cells: dict[int, bytearray]
+    _group_cells: dict[str, bytearray]
     _loop_cells: list[tuple[Lane, int]]
     selected: int | None
+    selected_group: str | None
 
     if TYPE_CHECKING:  # TimelineView's and Widget's own: declared for the type checker only, never shadowed
 
@@ -82,6 +86,13 @@ class TimelinePainting:
 
         def get_component_rich_style(self, *names: str, partial: bool = False) -> Style: ...
 
+        @property
+        def folding(self) -> Folding | None: ...
+
+        def _depth(self, tid: int) -> int: ...
+
+        def _group_label(self, owner: str) -> str: ...
+
     def render_line(self, y: int) -> Strip:
         started = time.perf_counter()
         width = self.scrollable_content_region.width
@@ -94,7 +105,11 @@ class TimelinePainting:
             strip = self._loop_line(width)
         else:
             row = self.scroll_offset.y + y - PINNED
-            strip = self._task_line(self._rows[row], width) if row < len(self._rows) else Strip.blank(width, self.rich_style)
+            if row >= len(self._rows):
+                strip = Strip.blank(width, self.rich_style)
+            else:
+                key = self._rows[row]
+                strip = self._group_line(key, width) if isinstance(key, str) else self._task_line(key, width)
         self._frame_spent += time.perf_counter() - started
         if y == self.size.height - 1:
             self.last_frame_ms, self._frame_spent = self._frame_spent * 1000, 0.0
@@ -171,7 +186,7 @@ class TimelinePainting:
         label_style = self.get_component_rich_style("timeline--server" if server else "timeline--label")
         if tid == self.selected:
             label_style += self.get_component_rich_style("timeline--selected-label")
-        name = fit_cells("  " * min(track.depth, 5) + task_label(track), self.label_width)
+        name = fit_cells("  " * min(self._depth(tid), 5) + task_label(track), self.label_width)
         segments = [Segment(name + " ", label_style)]
         styles = self._bar_styles(track.thread, server)
         run_state, start = -1, 0
@@ -184,6 +199,30 @@ class TimelinePainting:
         if tid == self.selected:
             tint = self.get_component_rich_style("timeline--selected")
             segments[1:] = _over(Strip(segments[1:]), tint)
+        return self._with_now(Strip(segments), width)
+
+    def _group_line(self, owner: str, width: int) -> Strip:
+        """A library's folded row: its name and count, dimmed, and its members' activity together."""
+        folding = self.folding
+        assert folding is not None
+        cells = self._group_cells.get(owner)
+        if cells is None:
+            cells = self._group_cells[owner] = folding.cells(owner, self.view_start_ns, self.ns_per_cell, self.chart_width,
+                                                             self.now_ns())
+        label_style = self.get_component_rich_style("timeline--server") + Style(italic=True)
+        if owner == self.selected_group:
+            label_style += self.get_component_rich_style("timeline--selected-label")
+        segments = [Segment(fit_cells(self._group_label(owner), self.label_width) + " ", label_style)]
+        styles = self._bar_styles(False, True)
+        run_state, start = -1, 0
+        for i, value in enumerate(bytes(cells) + b"\xff"):
+            if value == run_state:
+                continue
+            if i:
+                segments.append(Segment(_GLYPHS[run_state] * (i - start), styles[run_state]))
+            run_state, start = value, i
+        if owner == self.selected_group:
+            segments[1:] = _over(Strip(segments[1:]), self.get_component_rich_style("timeline--selected"))
         return self._with_now(Strip(segments), width)
 
     def _bar_styles(self, thread: bool, server: bool) -> list[Style]:

@@ -1,5 +1,8 @@
 """The timeline: one row per task, an axis and the event-loop lane pinned above them.
 
+Libraries' own tasks are folded into one row per library until ``i`` shows them
+(``timeline_rows``, from ``model/folding.py``).
+
 Drawn with the Line API: each frame asks the model for the cells of the visible rows
 only, and emits one segment per run of equal state (``timeline_paint``). ``tick`` is
 called by the app at a fixed rate; it refreshes only when the model, the clock or the
@@ -18,16 +21,19 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 
+from ...model.folding import Row
 from ...model.timeline import NS, Lane, TimelineModel
 from ...textchart import task_label
+from ...text import visible
 from .timeline_mouse import TimelineMouse
 from .timeline_paint import PINNED, TimelinePainting
+from .timeline_rows import TimelineRows
 from .timeline_zoom import TimelineZoom
 
 LABEL_WIDTH = 22  # until the first rows arrive; then as wide as the names, up to a third
 
 
-class TimelineView(TimelinePainting, TimelineMouse, TimelineZoom, ScrollView, can_focus=True):
+class TimelineView(TimelineRows, TimelinePainting, TimelineMouse, TimelineZoom, ScrollView, can_focus=True):
     """Tasks as coloured bars over time, with a moving "now" cursor."""
 
     BINDINGS = [
@@ -70,11 +76,12 @@ class TimelineView(TimelinePainting, TimelineMouse, TimelineZoom, ScrollView, ca
     """
 
     class TaskSelected(Message):
-        """The selected row changed, by key or mouse."""
+        """The selected row changed, by key or mouse: a task, or a library's group row (``group``)."""
 
-        def __init__(self, task_id: int | None) -> None:
+        def __init__(self, task_id: int | None, group: str | None = None) -> None:
             super().__init__()
             self.task_id = task_id
+            self.group = group
 
     class Scrub(Message):
         """A click or drag on the time axis: show the run at ``t_ns`` (a replay moves there)."""
@@ -84,6 +91,8 @@ class TimelineView(TimelinePainting, TimelineMouse, TimelineZoom, ScrollView, ca
             self.t_ns = t_ns
 
     selected: reactive[int | None] = reactive(None, layout=False)
+    selected_group: reactive[str | None] = reactive(None, layout=False)  # a library's row (see timeline_rows)
+    show_library: reactive[bool] = reactive(False, init=False)  # libraries' own tasks a row each
     follow: reactive[bool] = reactive(True)
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
@@ -97,8 +106,9 @@ class TimelineView(TimelinePainting, TimelineMouse, TimelineZoom, ScrollView, ca
         self.label_width = LABEL_WIDTH
         self._styles_on: dict[tuple[Style, bool, bool], list[Style]] = {}
         self._frame_key: tuple[object, ...] = ()
-        self._rows: list[int] = []
+        self._rows: list[Row] = []
         self._cells: dict[int, bytearray] = {}
+        self._group_cells: dict[str, bytearray] = {}
         self._loop_cells: list[tuple[Lane, int]] = []
         self._scrubbing = False
 
@@ -108,7 +118,7 @@ class TimelineView(TimelinePainting, TimelineMouse, TimelineZoom, ScrollView, ca
         """Display ``model``; ``now()`` gives ns since its start while the run is live."""
         self.model = model
         self._now = now
-        self.selected = None
+        self._select(None)
         self.view_start_ns = 0
         self.follow = True
         self._frame_key = ()
@@ -144,11 +154,13 @@ class TimelineView(TimelinePainting, TimelineMouse, TimelineZoom, ScrollView, ca
     def chart_width(self) -> int:
         return max(1, self.scrollable_content_region.width - self.label_width - 1)
 
-    def _fit_labels(self, rows: list[int]) -> None:
+    def _fit_labels(self, rows: list[Row]) -> None:
         """Wide enough for the names on screen, up to a third of the widget."""
         model = self.model
         assert model is not None
-        longest = max((2 * min(model.tracks[t].depth, 5) + cell_len(task_label(model.tracks[t])) for t in rows[:300]), default=10)
+        longest = max((cell_len(self._group_label(row)) if isinstance(row, str)
+                       else 2 * min(self._depth(row), 5) + cell_len(task_label(model.tracks[row])) for row in rows[:300]),
+                      default=10)
         self.label_width = max(12, min(longest + 1, 34, self.scrollable_content_region.width // 3))
 
     def tick(self) -> None:
@@ -163,8 +175,8 @@ class TimelineView(TimelinePainting, TimelineMouse, TimelineZoom, ScrollView, ca
         now = self.now_ns()
         if self.follow:
             self._follow(now)
-        rows = model.order()
-        if len(rows) != len(self._rows):
+        rows = self._current_rows()
+        if rows is not self._rows and (len(rows) != len(self._rows) or rows[-1:] != self._rows[-1:]):
             self.virtual_size = Size(self.scrollable_content_region.width, len(rows) + PINNED)
             self._fit_labels(rows)
         self._rows = rows
@@ -178,53 +190,32 @@ class TimelineView(TimelinePainting, TimelineMouse, TimelineZoom, ScrollView, ca
             self.scroll_offset.y,
             self.size.height,
             self.selected,
+            self.selected_group,
+            id(rows),
             model.busy,
         )
         if key == self._frame_key:
             return
         self._frame_key = key
         self._cells.clear()
+        self._group_cells.clear()
         self._loop_cells = model.loop_cells(self.view_start_ns, self.ns_per_cell, self.chart_width, now)
         self.refresh()
 
-    # -- selection ------------------------------------------------------------------------------
+    def _group_label(self, owner: str) -> str:
+        """A library's row: its name and how many tasks it folds ("aiohttp · 11 tasks")."""
+        folding = self.folding
+        group = folding.group(owner) if folding is not None else None
+        return visible(group.label() if group is not None else owner)
 
-    def watch_selected(self, task_id: int | None) -> None:
-        self.post_message(self.TaskSelected(task_id))
-        if task_id is not None and task_id in self._rows:
-            row = self._rows.index(task_id)
-            visible = self.scrollable_content_region.height - PINNED
-            top = self.scroll_offset.y
-            if row < top:
-                self.scroll_to(y=row, animate=False)
-            elif row >= top + visible:
-                self.scroll_to(y=row - visible + 1, animate=False)
-        self.tick()
-
-    def _select_row(self, row: int) -> None:
-        if self._rows:
-            self.selected = self._rows[max(0, min(row, len(self._rows) - 1))]
-
-    def _selected_row(self) -> int:
-        return self._rows.index(self.selected) if self.selected in self._rows else -1
-
-    def action_select_next(self) -> None:
-        self._select_row(self._selected_row() + 1)
-
-    def action_select_previous(self) -> None:
-        row = self._selected_row()
-        self._select_row(row - 1 if row > 0 else 0)
-
-    def action_select_first(self) -> None:
-        self._select_row(0)
-
-    def action_select_last(self) -> None:
-        self._select_row(len(self._rows) - 1)
+    def _task_selected(self, task_id: int | None, group: str | None) -> Message:
+        return self.TaskSelected(task_id, group)
 
     def on_resize(self) -> None:
         self._frame_key = ()
         if self.model is not None:
-            self.virtual_size = Size(self.scrollable_content_region.width, len(self.model.order()) + PINNED)
-            self._fit_labels(self.model.order())
+            rows = self._current_rows()
+            self.virtual_size = Size(self.scrollable_content_region.width, len(rows) + PINNED)
+            self._fit_labels(rows)
         self.tick()
 
