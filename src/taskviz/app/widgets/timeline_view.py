@@ -60,9 +60,9 @@ class TimelineView(TimelinePainting, TimelineMouse, TimelineZoom, ScrollView, ca
         overflow-x: hidden;
     }
     TimelineView > .timeline--label { color: $text; }
-    TimelineView > .timeline--selected { background: $accent 20%; }
-    TimelineView:focus > .timeline--selected { background: $accent 30%; }
-    TimelineView > .timeline--selected-label { background: $accent; color: $text; text-style: bold; }
+    TimelineView > .timeline--selected { background: $foreground 9%; }
+    TimelineView:focus > .timeline--selected { background: $foreground 14%; }
+    TimelineView > .timeline--selected-label { background: $primary; color: #ffffff; text-style: bold; }
     TimelineView > .timeline--now { background: $warning 45%; }
     TimelineView > .timeline--axis { color: $text-muted; }
     TimelineView > .timeline--server { color: $text-muted; text-style: dim; }
