@@ -2,23 +2,42 @@
 
 from __future__ import annotations
 
+import math
+
 NS = 1_000_000_000
 _STEPS = (1, 2, 5)
+
+
+def nice_at_least(ns: int) -> int:
+    """The smallest 1, 2 or 5 × 10^k ns that is ``ns`` or more: a round tick step or cell length."""
+    magnitude = 1
+    while True:
+        for base in _STEPS:
+            if base * magnitude >= ns:
+                return base * magnitude
+        magnitude *= 10
 
 
 def tick_step(span_ns: int, width: int, min_gap: int = 8) -> int:
     """A 1-2-5 step in ns so that ticks over ``width`` cells are ``min_gap`` cells apart or more."""
     if span_ns <= 0 or width <= 0:
         return NS
-    ns_per_cell = span_ns / width
-    target = ns_per_cell * min_gap
-    magnitude = 1
-    while True:
-        for base in _STEPS:
-            step = base * magnitude
-            if step >= target:
-                return step
-        magnitude *= 10
+    return nice_at_least(math.ceil(span_ns * min_gap / width))
+
+
+def following_scale(end_ns: int, width: int, current: int = 0, min_span_ns: int = NS) -> int:
+    """ns per cell for a view that keeps a growing run in ``width`` cells: a 1-2-5 value, so ticks
+    fall every few whole cells on round times, kept (``current``) until the run nears the right
+    edge, then the next value with a tenth of the width to spare. It only grows while the run
+    does, so the scale steps a handful of times over a run instead of every frame (a step leaves
+    the run over a third of the width or more); a view of at least ``min_span_ns`` keeps a young run
+    from rescaling while it starts. A view four times too wide (a replay gone back, a wider
+    widget) starts afresh."""
+    width = max(1, width)
+    kept = current > 0 and nice_at_least(current) == current  # not a fit's or a zoom's length
+    if kept and end_ns <= current * width * 19 // 20 and current * width <= 4 * max(end_ns, min_span_ns):
+        return current
+    return nice_at_least(max(1, -(-max(end_ns * 11 // 10, min_span_ns) // width)))
 
 
 def format_time(ns: int, step_ns: int | None = None) -> str:
