@@ -43,8 +43,12 @@ def test_a_growing_run_rescales_rarely_and_only_to_round_scales_with_round_ticks
     assert scales[0] * width >= NS, "a young run does not rescale while it starts"
 
 
-def test_the_scale_starts_afresh_when_the_run_goes_back_or_the_view_was_zoomed() -> None:
-    kept = following_scale(30 * NS, 100)
-    assert following_scale(31 * NS, 100, kept) == kept
-    assert following_scale(NS, 100, kept) < kept, "a replay moved back to its start"
-    assert _round(following_scale(31 * NS, 100, kept * 3 // 4)), "a zoomed length is not kept"
+def test_the_scale_depends_on_the_instant_alone() -> None:
+    view = _Following(100)
+    view._follow(30 * NS)
+    back = view.ns_per_cell
+    view._follow(NS)
+    assert view.ns_per_cell < back, "a replay moved back to its start"
+    view.ns_per_cell = back * 3 // 4  # a zoom's length
+    view._follow(30 * NS)
+    assert view.ns_per_cell == back == following_scale(30 * NS, 100), "the same instant, the same scale"

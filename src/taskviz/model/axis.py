@@ -25,19 +25,14 @@ def tick_step(span_ns: int, width: int, min_gap: int = 8) -> int:
     return nice_at_least(math.ceil(span_ns * min_gap / width))
 
 
-def following_scale(end_ns: int, width: int, current: int = 0, min_span_ns: int = NS) -> int:
-    """ns per cell for a view that keeps a growing run in ``width`` cells: a 1-2-5 value, so ticks
-    fall every few whole cells on round times, kept (``current``) until the run nears the right
-    edge, then the next value with a tenth of the width to spare. It only grows while the run
-    does, so the scale steps a handful of times over a run instead of every frame (a step leaves
-    the run over a third of the width or more); a view of at least ``min_span_ns`` keeps a young run
-    from rescaling while it starts. A view four times too wide (a replay gone back, a wider
-    widget) starts afresh."""
-    width = max(1, width)
-    kept = current > 0 and nice_at_least(current) == current  # not a fit's or a zoom's length
-    if kept and end_ns <= current * width * 19 // 20 and current * width <= 4 * max(end_ns, min_span_ns):
-        return current
-    return nice_at_least(max(1, -(-max(end_ns * 11 // 10, min_span_ns) // width)))
+def following_scale(end_ns: int, width: int, min_span_ns: int = NS) -> int:
+    """ns per cell for a view that keeps a growing run in ``width`` cells: the smallest 1-2-5
+    value that shows the run with a tenth of the width to spare, so ticks fall every few whole
+    cells on round times. It changes only when the run crosses one of those round spans (a step
+    leaves the run over a third of the width), a few times a run instead of every frame; a view
+    of at least ``min_span_ns`` keeps a young run from rescaling while it starts. A function of
+    the run's end alone: a replay shows the same screen at an instant whichever way it got there."""
+    return nice_at_least(max(1, -(-max(end_ns * 11 // 10, min_span_ns) // max(1, width))))
 
 
 def format_time(ns: int, step_ns: int | None = None) -> str:

@@ -34,9 +34,9 @@ class TimelineZoom:
         def tick(self) -> None: ...
 
     def _follow(self, now: int) -> None:
-        """Keep the whole run so far in view: the scale is a round length of cell, kept until the
-        run nears the right edge (``following_scale``), so the cursor moves and the ticks hold
-        still between frames; once the run is over, fit it edge to edge."""
+        """Keep the whole run so far in view: the scale is a round length of cell that changes only
+        as the run nears the right edge (``following_scale``), so the cursor moves and the ticks
+        hold still between frames; once the run is over, fit it edge to edge."""
         if self._now is None:
             end = max(now, self.model.end_ns if self.model else 0, 1)
             self.view_start_ns = 0
@@ -44,7 +44,7 @@ class TimelineZoom:
             return
         end = max(now, self.model.end_ns if self.model else 0)
         self.view_start_ns = 0
-        self.ns_per_cell = following_scale(end, self.chart_width, self.ns_per_cell)
+        self.ns_per_cell = following_scale(end, self.chart_width)
 
     def _zoom(self, factor_num: int, factor_den: int) -> None:
         now = self.now_ns()
