@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from taskviz.model.axis import format_duration, ticks
 from taskviz.wire.record import EventRecord, Kind, Outcome, TaskInfo
-from taskviz.model.timeline import BLOCK_NS, Lane, State, TimelineModel
+from taskviz import palette
+from taskviz.model.timeline import BLOCK_NS, MARK, Lane, State, TimelineModel
+from taskviz.model.waits import KIND_SHIFT, WaitKind
 
 MS = 1_000_000
+US = 1_000
+SLEEPING = int(State.AWAITING) | WaitKind.SLEEP << KIND_SHIFT
 
 
 def two_tasks() -> EventRecord:
@@ -52,17 +56,52 @@ def test_incremental_updates_see_only_new_rows() -> None:
     assert model.update() == 0
 
 
-def test_cells_show_the_most_telling_state_per_cell() -> None:
+def test_cells_show_what_held_most_of_each_cell() -> None:
     model = TimelineModel(two_tasks(), 0)
     model.update()
     cells = model.cells(1, 0, 100 * MS, 12)
-    # a 50 ms step inside the first 100 ms cell shows as running, not pending
+    # a 50 ms step holds most of the first 100 ms cell (10 pending, 40 awaiting): running
     assert State(cells[0]) is State.RUNNING
     assert all(State(c) is State.AWAITING for c in cells[1:10])
     assert State(cells[10]) is State.DONE
     assert State(cells[11]) is State.NONE
     fine = model.cells(1, 1050 * MS, 5 * MS, 4)
     assert [State(c) for c in fine] == [State.AWAITING, State.AWAITING, State.READY, State.READY]
+
+
+def brief_steps() -> EventRecord:
+    """One task sleeping between brief steps: one crosses the 10 ms cell edge, one of 50 µs
+    sits inside a cell, one after a wake-up that left it ready most of a cell."""
+    record = EventRecord()
+    record.tasks.append(TaskInfo(0, None, "main", "x.py:1"))
+    sleep, where = record.intern("sleep 1s"), record.intern("x.py:9")
+    record.append(0, 0, Kind.CREATED)
+    record.append(100 * US, 0, Kind.AWAITING, sleep << 32 | where, start_ns=0)
+    record.append(10100 * US, 0, Kind.AWAITING, sleep << 32 | where, start_ns=9900 * US)  # over the edge
+    record.append(15050 * US, 0, Kind.AWAITING, sleep << 32 | where, start_ns=15 * MS)  # 50 µs inside a cell
+    record.append(31 * MS, 0, Kind.WOKEN)
+    record.append(39 * MS, 0, Kind.AWAITING, sleep << 32 | where, start_ns=38 * MS)  # ready 7 ms, ran 1 ms
+    record.append(50 * MS, 0, Kind.DONE, Outcome.OK, start_ns=42 * MS)  # running 8 ms of its cell
+    return record
+
+
+def test_a_cell_shows_what_held_most_of_it_and_marks_a_step_inside() -> None:
+    model = TimelineModel(brief_steps(), 0)
+    model.update()
+    cells = model.cells(0, 0, 10 * MS, 7, kinds=True)
+    assert cells[0] == SLEEPING | MARK, "a step crossing the edge is no solid running block: mostly asleep, marked"
+    assert cells[1] == SLEEPING | MARK, "a 50 µs step in a 10 ms cell still shows, on the wait that held the cell"
+    assert cells[2] == SLEEPING, "nothing else happened"
+    assert cells[3] == int(State.READY) | MARK, "ready most of the cell, with a step"
+    assert cells[4] == int(State.RUNNING), "running held most of the cell: no mark"
+    assert cells[5] == int(State.DONE) and cells[6] == int(State.NONE), "the finishing mark stays"
+    plain = model.cells(0, 0, 10 * MS, 7)
+    assert [State(c) for c in plain] == [State.AWAITING, State.AWAITING, State.AWAITING, State.READY, State.RUNNING,
+                                         State.DONE, State.NONE], "without kinds: what held each cell, no marks"
+    assert palette.CELL_GLYPHS[SLEEPING | MARK] == palette.GLYPHS[State.STEP] == "┊"
+    assert palette.CELL_COLORS[SLEEPING | MARK] == palette.WAIT_COLORS[WaitKind.SLEEP], "in the colour of what held it"
+    fine = model.cells(0, 9800 * US, 100 * US, 4, kinds=True)
+    assert list(fine) == [SLEEPING, State.RUNNING, State.RUNNING, SLEEPING], "zoomed in, the step is a bar of its own"
 
 
 def test_loop_lane_marks_who_holds_the_loop_and_the_blocks() -> None:

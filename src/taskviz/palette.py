@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from .model.timeline import State
+from .model.timeline import MARK, Lane, State
 from .model.waits import CODES, KIND_SHIFT, STATE_MASK, WaitKind
 
 GLYPHS: dict[State, str] = {
@@ -22,7 +22,7 @@ GLYPHS: dict[State, str] = {
     State.DONE: "✓",
     State.FAILED: "✗",
     State.CANCELLED: "⊘",
-    State.STEP: "▎",
+    State.STEP: "┊",  # the mark of a step inside a cell that something else held most of
 }
 
 COLORS: dict[State, str] = {
@@ -91,9 +91,10 @@ THREAD_RUNNING_COLOR = "#c792ea"  # executor jobs run beside the loop, so they g
 LOOP_BUSY = "▆"
 LOOP_STEP = "▎"
 LOOP_BLOCKED = "█"
-LOOP_IDLE = " "
+LOOP_IDLE = "·"  # the loop waits in its selector: nothing to run
 LOOP_BUSY_COLOR = "#3ddc84"
 LOOP_BLOCKED_COLOR = "#ff5f5f"
+LOOP_IDLE_COLOR = "#6c6c6c"
 
 LEGEND_ORDER = (
     State.RUNNING, State.STEP, State.READY, State.AWAITING, State.PENDING, State.DONE, State.FAILED, State.CANCELLED,
@@ -101,46 +102,74 @@ LEGEND_ORDER = (
 
 
 def _cell_tables() -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """Glyph and colour for every code a cell can hold (a State, or AWAITING with its kind),
-    as tuples a frame indexes by the cell's byte: no enum or dict work per cell."""
+    """Glyph and colour for every code a cell can hold (a State, or AWAITING with its kind, either
+    perhaps with ``MARK``), as tuples a frame indexes by the cell's byte: no enum or dict work per
+    cell. A marked cell is the brief-step glyph in the colour of what held the cell most."""
     glyphs, colors = [], []
-    for code in range(CODES):
-        state, kind = code & STATE_MASK, code >> KIND_SHIFT
-        if state == State.AWAITING:
-            glyphs.append(WAIT_GLYPHS[WaitKind(kind)])
-            colors.append(WAIT_COLORS[WaitKind(kind)])
+    for code in range(256):
+        state, kind = code & STATE_MASK, (code & ~MARK) >> KIND_SHIFT
+        if code & ~MARK >= CODES:  # no cell holds these codes
+            glyph, color = " ", COLORS[State.NONE]
+        elif state == State.AWAITING:
+            glyph, color = WAIT_GLYPHS[WaitKind(kind)], WAIT_COLORS[WaitKind(kind)]
         elif state < len(State) and not kind:
-            glyphs.append(GLYPHS[State(state)])
-            colors.append(COLORS[State(state)])
-        else:  # no cell holds these codes
-            glyphs.append(" ")
-            colors.append(COLORS[State.NONE])
+            glyph, color = GLYPHS[State(state)], COLORS[State(state)]
+        else:
+            glyph, color = " ", COLORS[State.NONE]
+        glyphs.append(GLYPHS[State.STEP] if code & MARK and glyph != " " else glyph)
+        colors.append(color)
     return tuple(glyphs), tuple(colors)
 
 
 CELL_GLYPHS, CELL_COLORS = _cell_tables()
 """Indexed by a cell from ``TimelineModel.cells(..., kinds=True)`` (or a plain State)."""
+THREAD_CELL_COLORS = tuple(THREAD_RUNNING_COLOR if code == State.RUNNING else color
+                           for code, color in enumerate(CELL_COLORS))
+"""The same for an executor job's row: its running time in the thread colour, as it does not hold the loop."""
+
+LOOP_GLYPHS: dict[Lane, str] = {Lane.IDLE: LOOP_IDLE, Lane.BUSY: LOOP_BUSY, Lane.STEP: LOOP_STEP,
+                                Lane.BLOCKED: LOOP_BLOCKED}
+LOOP_COLORS: dict[Lane, str] = {Lane.IDLE: LOOP_IDLE_COLOR, Lane.BUSY: LOOP_BUSY_COLOR, Lane.STEP: LOOP_BUSY_COLOR,
+                                Lane.BLOCKED: LOOP_BLOCKED_COLOR}
+"""The loop lane's look per cell, for every view and its legend: no view has a table of its own."""
+
+
+def on_light(hex_color: str, most: float = 0.17) -> str:
+    """``hex_color`` darkened (hue kept) until its luminance is ``most`` or less: the same looks
+    stay readable on a light theme's pale background, at 3:1 or better against it."""
+    channels = [int(hex_color[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    if luminance <= most:
+        return hex_color
+    scaled = [c * most / luminance for c in linear]
+    out = [12.92 * c if c <= 0.0031308 else 1.055 * c ** (1 / 2.4) - 0.055 for c in scaled]
+    return "#" + "".join(f"{round(c * 255):02x}" for c in out)
 
 
 Segment = tuple[str, str]
 """(text, style): the style a hex colour, or "" for plain words; Rich's Text.assemble takes these."""
 
 
-def legend_segments(width: int, kinds: Iterable[WaitKind] | None = None) -> list[Segment]:
+def legend_segments(width: int, kinds: Iterable[WaitKind] | None = None, *, threads: bool = False) -> list[Segment]:
     """The one-line legend, fitted to ``width`` cells: every state in words beside its look,
-    and the kinds of wait after "awaiting:" (``kinds``, e.g. those a run had; else all).
+    and the kinds of wait after "awaiting:" (``kinds``, e.g. those a run had; else all), and,
+    with ``threads`` (a run with executor jobs), the thread rows' look and what it means.
     Narrower screens get single spaces, then shorter words, then no brief step; the kinds'
     words go last of all. Never wider than ``width``."""
     shown = WAIT_ORDER if kinds is None else tuple(kind for kind in WAIT_ORDER if kind in set(kinds))
     segments: list[Segment] = []
     for tier in _TIERS:
-        segments = _legend(shown, *tier)
+        segments = _legend(shown, threads, *tier)
         if sum(len(text) for text, _ in segments) <= width:
             return segments
     return _cut(segments, width)
 
 
-_SHORT = {"brief step": "step", "network": "net", "executor": "thread"}
+THREAD_NOTE = "threads take turns holding the GIL"
+"""Why thread rows drawn side by side do not run Python at once: said in the legend and on their bars."""
+
+_SHORT = {"brief step": "step", "network": "net", "executor": "thread", THREAD_NOTE: "thread (GIL)"}
 
 # (gap between entries, short words, a space between a kind's glyph and its word, brief step shown, kinds' words)
 _TIERS = (
@@ -152,7 +181,7 @@ _TIERS = (
 )
 
 
-def _legend(kinds: tuple[WaitKind, ...], gap: str, short: bool, kind_space: str, step: bool,
+def _legend(kinds: tuple[WaitKind, ...], threads: bool, gap: str, short: bool, kind_space: str, step: bool,
             kind_words: bool) -> list[Segment]:
     def word(text: str) -> str:
         return _SHORT.get(text, text) if short else text
@@ -160,7 +189,9 @@ def _legend(kinds: tuple[WaitKind, ...], gap: str, short: bool, kind_space: str,
     out: list[Segment] = []
     for state in (State.RUNNING, State.STEP, State.READY, State.PENDING):
         if state is not State.STEP or step:
-            out += [(gap, ""), (GLYPHS[state], COLORS[state]), (" " + word(NAMES[state]), "")]
+            # the brief-step mark takes the colour of what held its cell, so it has none of its own here
+            look = "" if state is State.STEP else COLORS[state]
+            out += [(gap, ""), (GLYPHS[state], look), (" " + word(NAMES[state]), "")]
     out.append((gap + "awaiting:", ""))
     for n, kind in enumerate(kinds or (WaitKind.OTHER,)):
         if kind_words:
@@ -170,6 +201,8 @@ def _legend(kinds: tuple[WaitKind, ...], gap: str, short: bool, kind_space: str,
             out += [("" if n else " ", ""), (WAIT_GLYPHS[kind], WAIT_COLORS[kind])]
     for state in (State.DONE, State.FAILED, State.CANCELLED):
         out += [(gap, ""), (GLYPHS[state], COLORS[state]), (" " + word(NAMES[state]), "")]
+    if threads:
+        out += [(gap, ""), (GLYPHS[State.RUNNING], THREAD_RUNNING_COLOR), (" " + word(THREAD_NOTE), "")]
     return [(text, style) for text, style in out[1:] if text]
 
 
@@ -188,9 +221,10 @@ def _cut(segments: list[Segment], width: int) -> list[Segment]:
 
 
 def loop_legend_segments() -> list[Segment]:
-    """The loop lane's own legend: busy, a brief step, blocked."""
-    return [("event loop: ", ""), (LOOP_BUSY, LOOP_BUSY_COLOR), (" busy  ", ""), (LOOP_STEP, LOOP_BUSY_COLOR),
-            (" brief step  ", ""), (LOOP_BLOCKED, LOOP_BLOCKED_COLOR), (" blocked", "")]
+    """The loop lane's own legend: idle, busy, a brief step, blocked."""
+    return [("event loop: ", ""), (LOOP_IDLE, LOOP_IDLE_COLOR), (" idle  ", ""), (LOOP_BUSY, LOOP_BUSY_COLOR),
+            (" busy  ", ""), (LOOP_STEP, LOOP_BUSY_COLOR), (" brief step  ", ""), (LOOP_BLOCKED, LOOP_BLOCKED_COLOR),
+            (" blocked", "")]
 
 
 def legend_text(segments: list[Segment]) -> str:

@@ -11,7 +11,7 @@ from .text import visible
 from .model.axis import format_duration, ticks
 from .model.folding import Folding, folding_for
 from .model.summary import Gain
-from .model.timeline import BLOCK_NS, Lane, State, TimelineModel, Track
+from .model.timeline import BLOCK_NS, State, TimelineModel, Track
 
 LABEL_WIDTH = 28
 
@@ -40,10 +40,11 @@ def _color(text: str, hex_color: str, enabled: bool) -> str:
     return f"\x1b[38;2;{r};{g};{b}m{text}\x1b[0m"
 
 
-def _row(cells: bytearray, color: bool) -> str:
-    """Cells from ``cells(..., kinds=True)``: each wait drawn in its kind's glyph and colour."""
+def _row(cells: bytearray, color: bool, thread: bool = False) -> str:
+    """Cells from ``cells(..., kinds=True)``: each wait drawn in its kind's glyph and colour, an
+    executor job's running in the thread colour."""
     out: list[str] = []
-    glyphs, colors = palette.CELL_GLYPHS, palette.CELL_COLORS
+    glyphs, colors = palette.CELL_GLYPHS, palette.THREAD_CELL_COLORS if thread else palette.CELL_COLORS
     run_code, run_len = -1, 0
     for value in bytes(cells) + b"\xff":
         if value == run_code:
@@ -91,12 +92,8 @@ def render(model: TimelineModel, *, title: str, wall_ns: int, gain: Gain, width:
     lines.append(" " * LABEL_WIDTH + " " + "".join(axis).rstrip())
     lines.append(" " * LABEL_WIDTH + " " + "".join(marks).rstrip())
 
-    lane_glyphs = {Lane.IDLE: palette.LOOP_IDLE, Lane.BUSY: palette.LOOP_BUSY, Lane.STEP: palette.LOOP_STEP,
-                   Lane.BLOCKED: palette.LOOP_BLOCKED}
-    lane = []
-    for kind, _ in model.loop_cells(0, dt, chart_width):
-        hue = palette.LOOP_BLOCKED_COLOR if kind is Lane.BLOCKED else palette.LOOP_BUSY_COLOR
-        lane.append(_color(lane_glyphs[kind], hue, color))
+    lane = [_color(palette.LOOP_GLYPHS[kind], palette.LOOP_COLORS[kind], color)
+            for kind, _ in model.loop_cells(0, dt, chart_width)]
     lines.append(f"{'event loop':<{LABEL_WIDTH}} " + "".join(lane).rstrip())
 
     folding = folding_for(model)
@@ -109,7 +106,7 @@ def render(model: TimelineModel, *, title: str, wall_ns: int, gain: Gain, width:
             continue
         track = model.tracks[row]
         label = fit_cells("  " * min(folding.depth(row, all_tasks), 6) + task_label(track), LABEL_WIDTH)
-        lines.append(f"{label} " + _row(model.cells(row, 0, dt, chart_width, kinds=True), color).rstrip())
+        lines.append(f"{label} " + _row(model.cells(row, 0, dt, chart_width, kinds=True), color, track.thread).rstrip())
     hidden = [tid for tid in rows[max_rows:] if isinstance(tid, int)]
     if hidden:
         by_coro = Counter(visible(model.tracks[tid].info.coro) for tid in hidden)
@@ -119,7 +116,8 @@ def render(model: TimelineModel, *, title: str, wall_ns: int, gain: Gain, width:
     if not all_tasks and folding.folded:
         lines.append(fit_cells(fold_note(folding), width).rstrip())
 
-    legend = _segments(palette.legend_segments(width, model.wait_kinds()), color)
+    threads = any(track.thread for track in model.tracks)
+    legend = _segments(palette.legend_segments(width, model.wait_kinds(), threads=threads), color)
     lines += ["", legend, _segments(palette.loop_legend_segments(), color), ""]
     lines += [fit_cells(line, width).rstrip() for line in summary_lines(model, wall_ns, gain, point, headline)]
     return "\n".join(lines)

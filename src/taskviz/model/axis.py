@@ -2,23 +2,37 @@
 
 from __future__ import annotations
 
+import math
+
 NS = 1_000_000_000
 _STEPS = (1, 2, 5)
+
+
+def nice_at_least(ns: int) -> int:
+    """The smallest 1, 2 or 5 × 10^k ns that is ``ns`` or more: a round tick step or cell length."""
+    magnitude = 1
+    while True:
+        for base in _STEPS:
+            if base * magnitude >= ns:
+                return base * magnitude
+        magnitude *= 10
 
 
 def tick_step(span_ns: int, width: int, min_gap: int = 8) -> int:
     """A 1-2-5 step in ns so that ticks over ``width`` cells are ``min_gap`` cells apart or more."""
     if span_ns <= 0 or width <= 0:
         return NS
-    ns_per_cell = span_ns / width
-    target = ns_per_cell * min_gap
-    magnitude = 1
-    while True:
-        for base in _STEPS:
-            step = base * magnitude
-            if step >= target:
-                return step
-        magnitude *= 10
+    return nice_at_least(math.ceil(span_ns * min_gap / width))
+
+
+def following_scale(end_ns: int, width: int, min_span_ns: int = NS) -> int:
+    """ns per cell for a view that keeps a growing run in ``width`` cells: the smallest 1-2-5
+    value that shows the run with a tenth of the width to spare, so ticks fall every few whole
+    cells on round times. It changes only when the run crosses one of those round spans (a step
+    leaves the run over a third of the width), a few times a run instead of every frame; a view
+    of at least ``min_span_ns`` keeps a young run from rescaling while it starts. A function of
+    the run's end alone: a replay shows the same screen at an instant whichever way it got there."""
+    return nice_at_least(max(1, -(-max(end_ns * 11 // 10, min_span_ns) // max(1, width))))
 
 
 def format_time(ns: int, step_ns: int | None = None) -> str:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from enum import IntEnum
 
 from ..wire.record import KIND_BITS, KIND_MASK, LOCATION_MASK, EventRecord, Kind, TaskInfo
-from .waits import CODES, KIND_SHIFT, STATE_MASK, WaitKind, wait_kind
+from .waits import KIND_SHIFT, STATE_MASK, WaitKind, wait_kind
 
 NS = 1_000_000_000
 BLOCK_NS = 20_000_000  # a step this long holds up everything else noticeably
@@ -33,7 +33,7 @@ class State(IntEnum):
     DONE = 5
     FAILED = 6
     CANCELLED = 7
-    STEP = 8  # drawing only: a step shorter than half a cell, so it is not drawn as a full one
+    STEP = 8  # drawing only: the mark of a step inside a cell something else held most of (``MARK``)
 
     @property
     def finished(self) -> bool:
@@ -51,15 +51,9 @@ class Lane(IntEnum):
 
 _LANE_SUM_LIMIT = 8  # steps summed per cell; more than this many is busy anyway
 
-# Which state a cell shows when several happened inside it: the finishing instant
-# first, then the brief but telling ones (a 50 µs step must not vanish at low zoom).
-_STATE_PRIORITY = (0, 1, 2, 4, 6, 7, 7, 7, 5)
-# indexed by a state byte with its wait kind: an awaiting cell of any kind ranks as awaiting
-_PRIORITY = bytes(_STATE_PRIORITY[code & STATE_MASK] if code & STATE_MASK < len(_STATE_PRIORITY) else 0
-                  for code in range(CODES))
-_FINISHED = int(State.DONE)
-_FINISHED_PRIORITY = _STATE_PRIORITY[_FINISHED]  # done, failed and cancelled alone rank this high
-_PLAIN_STATES = bytes(code & STATE_MASK for code in range(256))  # a row's codes without their wait kinds
+MARK = 0x80  # a cell's flag, never in a track: a step ran inside a cell something else held most of
+_FINISHED, _CANCELLED = int(State.DONE), int(State.CANCELLED)
+_PLAIN_STATES = bytes(code & STATE_MASK for code in range(256))  # a row's codes without wait kinds or marks
 _AWAITING_STATE = int(State.AWAITING)
 _READY = int(State.READY)
 _OUTCOME_TO_STATE = (int(State.DONE), int(State.FAILED), int(State.CANCELLED))  # indexed by Outcome
@@ -67,6 +61,18 @@ _CREATED, _STARTED, _AWAITING, _YIELDED, _WOKEN = (int(k) for k in (Kind.CREATED
 _RUNNING = int(State.RUNNING)
 _JOIN_CODE = _AWAITING_STATE | WaitKind.JOIN << KIND_SHIFT
 _STEP = int(State.STEP)
+
+
+def _held_most(spent: dict[int, int], ran: bool) -> int:
+    """The code of a cell from the ns each state held in it: the longest, marked when a step
+    ran inside but did not hold it most; a cell where only an instant's step happened is a STEP."""
+    if not spent:
+        return _STEP
+    if len(spent) == 1:
+        code = next(iter(spent))
+    else:
+        code = max(spent, key=spent.__getitem__)
+    return code | MARK if ran and code != _RUNNING else code
 
 
 @dataclass(slots=True)
@@ -333,16 +339,21 @@ class TimelineModel:
         return out
 
     def cells(self, tid: int, t0: int, dt: int, n: int, now: int | None = None, *, kinds: bool = False) -> bytearray:
-        """Row ``tid`` as ``n`` cells of ``dt`` ns from ``t0``; each the most telling state in it.
+        """Row ``tid`` as ``n`` cells of ``dt`` ns from ``t0``; each the state that held most of it.
+
+        A cell where a step ran but something else held most of the time carries ``MARK``
+        (drawn as the brief-step glyph in the colour of what held the cell), so a 50 µs step
+        in a 10 ms cell still shows, and a short step crossing a cell edge is not drawn as a
+        solid block. The finishing instant's cell shows the outcome (✓ ✗ ⊘) whatever else.
 
         With ``kinds`` an awaiting cell also carries its wait kind above ``STATE_MASK``
         (read it with ``waits.kind_of_code``; the palette draws these codes directly);
-        without, every cell is a plain State, as views that draw one look for all waits expect.
+        without, every cell is a plain State, the one that held it (no kinds, no marks).
 
-        A frame calls this for every visible row, so it avoids enum and builtin calls in
-        its loop: a track's intervals follow one another, so only the two edge cells of an
-        interval can be shared with another and need the priority check. Kinds are dropped
-        from a finished row in one C call, not per interval.
+        A frame calls this for every visible row, so it stays linear in the intervals in view
+        and avoids enum and builtin calls in its loop: a track's intervals follow one another,
+        so the cells an interval covers whole are filled in one slice, and only its two edge
+        cells, which it can share with others, sum time per state (``spent``).
         """
         out = bytearray(n)
         track = self.tracks[tid]
@@ -355,40 +366,64 @@ class TimelineModel:
         i = bisect_left(times, t0) - 1
         if i < 0:
             i = 0
-        priority = _PRIORITY
-        finished = _FINISHED_PRIORITY
+        cell = -1  # the edge cell being summed, and the ns each state held in it so far
+        spent: dict[int, int] = {}
+        ran = False  # a step ran inside ``cell``
         while i < count:
             start = times[i]
             if start >= t1:
                 break
             code = states[i]
-            p = priority[code]
-            if p == finished:  # the finishing instant: its code is its State
+            if _FINISHED <= code <= _CANCELLED:  # the finishing instant (its code is its State): its mark wins its cell
                 if start >= t0:
-                    c = (start - t0) // dt
-                    if p >= priority[out[c]]:
-                        out[c] = code
+                    if cell >= 0:
+                        out[cell] = _held_most(spent, ran)
+                        cell = -1
+                    out[(start - t0) // dt] = code
                 break
             i += 1
             end = times[i] if i < count else live_end
-            if end < t0 or (end == t0 and start < t0):
+            if end <= start:  # an instant: only a step's counts, as a mark
+                if code == _RUNNING and start >= t0:
+                    c = (start - t0) // dt
+                    if c != cell:
+                        if cell >= 0:
+                            out[cell] = _held_most(spent, ran)
+                        cell, spent = c, {}
+                    ran = True
                 continue
+            if end <= t0:
+                continue
+            if start < t0:
+                start = t0
+            if end > t1:
+                end = t1
             first = (start - t0) // dt
-            if first < 0:
-                first = 0
             last = (end - 1 - t0) // dt
-            if last >= n:
-                last = n - 1
-            if code == _RUNNING and last <= first and 2 * (end - start) < dt:
-                code = _STEP
-                p = priority[code]
-            if p >= priority[out[first]]:
-                out[first] = code
+            if first == cell:  # shares its first cell with the intervals before it
+                if code == _RUNNING:
+                    ran = True
+                if last == first:  # the zoomed-out case, interval after interval inside one cell
+                    if code in spent:
+                        spent[code] += end - start
+                    else:
+                        spent[code] = end - start
+                    continue
+                spent[code] = spent.get(code, 0) + t0 + (first + 1) * dt - start
+                held, most = 0, -1
+                for held_code, held_ns in spent.items():  # two or three states at most: no max() call
+                    if held_ns > most:
+                        held, most = held_code, held_ns
+                out[first] = held | MARK if ran and held != _RUNNING else held
+                first += 1
+            elif cell >= 0:
+                out[cell] = _held_most(spent, ran)
+            # from ``first`` on, the cells are this interval's alone up to its last, which it may share
             if last > first:
-                if last > first + 1:
-                    out[first + 1 : last] = bytes((code,)) * (last - first - 1)
-                if p >= priority[out[last]]:
-                    out[last] = code
+                out[first:last] = bytes((code,)) * (last - first)
+            cell, spent, ran = last, {code: end - t0 - last * dt if last > (start - t0) // dt else end - start}, code == _RUNNING
+        if cell >= 0:
+            out[cell] = _held_most(spent, ran)
         busy = self.busy
         if busy is not None and busy[0] == tid and now is not None:
             first, last = max(0, (busy[1] - t0) // dt), min(n - 1, (now - 1 - t0) // dt)

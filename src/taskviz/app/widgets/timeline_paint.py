@@ -1,5 +1,8 @@
 """The timeline's drawing, with the Line API: one Strip a screen row, built from the model's
-cells for the visible rows only, one segment per run of equal state.
+cells for the visible rows only, one segment per run of equal cell code.
+
+Every look comes from the palette's tables (``CELL_GLYPHS``/``CELL_COLORS``, ``LOOP_GLYPHS``),
+which the headless chart and the legend read too: each kind of wait has its glyph and colour.
 
 Row 0 is the axis, row 1 the event loop's lane (both pinned), then one row per task (or
 per library, for the tasks a library made for itself: ``timeline_rows``).
@@ -25,16 +28,19 @@ if TYPE_CHECKING:
     from textual.geometry import Offset, Region, Size
 
 PINNED = 2  # the axis and the loop lane
-_GLYPHS = [palette.GLYPHS[state] for state in State]
+_GLYPHS = palette.CELL_GLYPHS
+_RUNNING = int(State.RUNNING)
+_LANE_GLYPHS = [palette.LOOP_GLYPHS[lane] for lane in Lane]
 
 
-def _bar_styles(thread: bool, server: bool) -> list[Style]:
-    """One Style per state, made once: building a Style per segment was half a frame's cost."""
-    styles = []
-    for state in State:
-        color = palette.THREAD_RUNNING_COLOR if thread and state is State.RUNNING else palette.COLORS[state]
-        styles.append(Style(color=color, dim=server))
-    return styles
+def _bar_styles(thread: bool, server: bool, light: bool) -> list[Style]:
+    """One Style per cell code (each state, each kind of wait, marked or not), made once:
+    building a Style per segment was half a frame's cost. A light theme gets the same looks
+    darkened to read on its pale background."""
+    colors = palette.THREAD_CELL_COLORS if thread else palette.CELL_COLORS
+    made: dict[str, Style] = {}
+    return [made.setdefault(color, Style(color=palette.on_light(color) if light else color, dim=server))
+            for color in colors]
 
 
 def _over(strip: Strip, style: Style) -> Strip:
@@ -44,7 +50,17 @@ def _over(strip: Strip, style: Style) -> Strip:
                  strip.cell_length)
 
 
-_BAR_STYLES = {(thread, server): _bar_styles(thread, server) for thread in (False, True) for server in (False, True)}
+def _thread_note(blank: str, bar: Style, rest: Style) -> list[Segment]:
+    """The blank after an executor job's bar, with the note that threads take turns holding the
+    GIL where it fits: rows side by side must not read as Python running in parallel."""
+    for note in (f" ◂ {palette.THREAD_NOTE}", " ◂ takes turns for the GIL", " ◂ GIL: turns", " ◂ GIL"):
+        if len(note) < len(blank):
+            return [Segment(note, bar), Segment(blank[len(note):], rest)]
+    return [Segment(blank, rest)]
+
+
+_BAR_STYLES = {(thread, server, light): _bar_styles(thread, server, light)
+               for thread in (False, True) for server in (False, True) for light in (False, True)}
 
 
 class TimelinePainting:
@@ -138,15 +154,18 @@ class TimelinePainting:
     def _loop_line(self, width: int) -> Strip:
         """Idle, busy, a brief step, or blocked (one step of BLOCK_NS or more), cell by cell."""
         base = self.rich_style
+        light = self._light()
+        busy, step = (palette.on_light(palette.LOOP_COLORS[lane]) if light else palette.LOOP_COLORS[lane]
+                      for lane in (Lane.BUSY, Lane.STEP))
         styles = (
-            self.get_component_rich_style("timeline--idle"),
-            base + Style(color=palette.LOOP_BUSY_COLOR),
-            base + Style(color=palette.LOOP_BUSY_COLOR),
-            base + Style(color="#8b0000", bgcolor=palette.LOOP_BLOCKED_COLOR),
-            base + Style(color="#ffffff", bgcolor=palette.LOOP_BLOCKED_COLOR, bold=True),
+            self.get_component_rich_style("timeline--idle"),  # idle takes the theme's muted colour
+            base + Style(color=busy),
+            base + Style(color=step),
+            base + Style(color=palette.LOOP_COLORS[Lane.BLOCKED], bgcolor=palette.LOOP_BLOCKED_COLOR),
+            base + Style(color="#ffffff", bgcolor=palette.LOOP_BLOCKED_COLOR, bold=True),  # a block's words
         )
         kinds = [int(kind) for kind, _ in self._loop_cells]
-        chars = [("·", palette.LOOP_BUSY, palette.LOOP_STEP, "▓")[kind] for kind in kinds]
+        chars = [_LANE_GLYPHS[kind] for kind in kinds]
         self._blocked_labels(chars, kinds)
         label_style = self.get_component_rich_style("timeline--label") + Style(bold=True)
         segments = [Segment("event loop".ljust(self.label_width + 1), label_style)]
@@ -181,7 +200,8 @@ class TimelinePainting:
         track = model.tracks[tid]
         cells = self._cells.get(tid)
         if cells is None:
-            cells = self._cells[tid] = model.cells(tid, self.view_start_ns, self.ns_per_cell, self.chart_width, self.now_ns())
+            cells = self._cells[tid] = model.cells(tid, self.view_start_ns, self.ns_per_cell, self.chart_width,
+                                                   self.now_ns(), kinds=True)
         server = track.info.group == "server"
         label_style = self.get_component_rich_style("timeline--server" if server else "timeline--label")
         if tid == self.selected:
@@ -189,13 +209,15 @@ class TimelinePainting:
         name = fit_cells("  " * min(self._depth(tid), 5) + task_label(track), self.label_width)
         segments = [Segment(name + " ", label_style)]
         styles = self._bar_styles(track.thread, server)
-        run_state, start = -1, 0
+        run_code, start = -1, 0
         for i, value in enumerate(bytes(cells) + b"\xff"):
-            if value == run_state:
+            if value == run_code:
                 continue
             if i:
-                segments.append(Segment(_GLYPHS[run_state] * (i - start), styles[run_state]))
-            run_state, start = value, i
+                segments.append(Segment(_GLYPHS[run_code] * (i - start), styles[run_code]))
+            run_code, start = value, i
+        if track.thread and len(segments) > 2 and not cells[-1] and track.state.finished:
+            segments[-1:] = _thread_note(segments[-1].text, styles[_RUNNING], styles[0])
         if tid == self.selected:
             tint = self.get_component_rich_style("timeline--selected")
             segments[1:] = _over(Strip(segments[1:]), tint)
@@ -230,8 +252,14 @@ class TimelinePainting:
         base = self.rich_style
         cached = self._styles_on.get((base, thread, server))
         if cached is None:
-            cached = self._styles_on[(base, thread, server)] = [base + style for style in _BAR_STYLES[(thread, server)]]
+            light = self._light()
+            cached = self._styles_on[(base, thread, server)] = [base + style for style in _BAR_STYLES[(thread, server, light)]]
         return cached
+
+    def _light(self) -> bool:
+        """Whether the theme's background is pale, so the palette's colours are darkened on it."""
+        background = self.rich_style.bgcolor
+        return background is not None and background.get_truecolor().normalized[1] > 0.5
 
     def _with_now(self, strip: Strip, width: int) -> Strip:
         """Crop to the widget and paint the now cursor's column."""

@@ -66,9 +66,9 @@ class TimelineView(TimelineRows, TimelinePainting, TimelineMouse, TimelineZoom, 
         overflow-x: hidden;
     }
     TimelineView > .timeline--label { color: $text; }
-    TimelineView > .timeline--selected { background: $accent 20%; }
-    TimelineView:focus > .timeline--selected { background: $accent 30%; }
-    TimelineView > .timeline--selected-label { background: $accent; color: $text; text-style: bold; }
+    TimelineView > .timeline--selected { background: $foreground 9%; }
+    TimelineView:focus > .timeline--selected { background: $foreground 14%; }
+    TimelineView > .timeline--selected-label { background: $primary; color: #ffffff; text-style: bold; }
     TimelineView > .timeline--now { background: $warning 45%; }
     TimelineView > .timeline--axis { color: $text-muted; }
     TimelineView > .timeline--server { color: $text-muted; text-style: dim; }

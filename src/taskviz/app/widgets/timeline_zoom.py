@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from ...model.axis import following_scale
+
 if TYPE_CHECKING:
     from ...model.timeline import TimelineModel
-
-_SPANS = [int(m * 10**e) for e in range(6, 12) for m in (1, 2, 5)]  # 1 ms .. 500 s
 
 
 class TimelineZoom:
@@ -34,18 +34,17 @@ class TimelineZoom:
         def tick(self) -> None: ...
 
     def _follow(self, now: int) -> None:
-        """Keep the whole run so far in view, stepping the scale so the cursor visibly moves;
-        once the run is over, fit it edge to edge."""
+        """Keep the whole run so far in view: the scale is a round length of cell that changes only
+        as the run nears the right edge (``following_scale``), so the cursor moves and the ticks
+        hold still between frames; once the run is over, fit it edge to edge."""
         if self._now is None:
             end = max(now, self.model.end_ns if self.model else 0, 1)
             self.view_start_ns = 0
             self.ns_per_cell = max(1, -(-end // max(1, self.chart_width - 1)))
             return
-        wanted = max(now, self.model.end_ns if self.model else 0) * 11 // 10
-        span = next((s for s in _SPANS if s >= wanted), _SPANS[-1])
+        end = max(now, self.model.end_ns if self.model else 0)
         self.view_start_ns = 0
-        self.ns_per_cell = max(1, -(-span // self.chart_width))
-
+        self.ns_per_cell = following_scale(end, self.chart_width)
 
     def _zoom(self, factor_num: int, factor_den: int) -> None:
         now = self.now_ns()
