@@ -28,19 +28,24 @@ class LegendBar(Static):
     def show(self, model: TimelineModel | None) -> None:
         self._model = model
         kinds = frozenset(model.wait_kinds()) if model is not None else None
-        key = (kinds, self.size.width)
+        threads = model is not None and any(track.thread for track in model.tracks)
+        dark = self.app.current_theme.dark
+        key = (kinds, threads, self.size.width, dark)
         if key != self._shown:
             self._shown = key
-            self.update(legend(self.size.width, kinds))
+            self.update(legend(self.size.width, kinds, threads=threads, dark=dark))
 
     def on_resize(self) -> None:
         self.show(self._model)
 
 
-def legend(width: int, kinds: frozenset[WaitKind] | None) -> Text:
-    """The states (and the loop lane's looks when they fit) within ``width`` cells."""
+def legend(width: int, kinds: frozenset[WaitKind] | None, *, threads: bool = False, dark: bool = True) -> Text:
+    """The states (and the loop lane's looks when they fit) within ``width`` cells, in the
+    colours the timeline uses on this theme."""
     loop = palette.loop_legend_segments()
-    states = palette.legend_segments(width, kinds)
+    states = palette.legend_segments(width, kinds, threads=threads)
     room = width - sum(len(text) for text, _ in states)
     segments = states + [(LOOP_GAP, "dim"), *loop] if room >= len(LOOP_GAP) + len(palette.legend_text(loop)) else states
+    if not dark:
+        segments = [(text, palette.on_light(style) if style.startswith("#") else style) for text, style in segments]
     return Text.assemble(*segments, no_wrap=True, overflow="ellipsis")
