@@ -9,20 +9,11 @@ from rich.cells import cell_len, set_cell_size
 from . import palette
 from .text import visible
 from .model.axis import format_duration, ticks
+from .model.names import fit_name, task_name
 from .model.summary import Gain
-from .model.timeline import BLOCK_NS, Lane, State, TimelineModel, Track
+from .model.timeline import BLOCK_NS, Lane, State, TimelineModel
 
 LABEL_WIDTH = 28
-
-
-def task_label(track: Track) -> str:
-    """The name a person recognises: a name the program gave, else its coroutine; safe to draw."""
-    info = track.info
-    call = f"{info.coro.rsplit('.', 1)[-1]}({info.args})" if info.args else info.coro.rsplit(".", 1)[-1]
-    if info.kind == "thread":
-        return visible(f"thread {call}")
-    named = info.name and not info.name.startswith("Task-")
-    return visible(f"{info.name}: {call}" if named else call)
 
 
 def fit_cells(text: str, width: int) -> str:
@@ -90,7 +81,7 @@ def render(model: TimelineModel, *, title: str, wall_ns: int, gain: Gain, width:
     order = model.order()
     for tid in order[:max_rows]:
         track = model.tracks[tid]
-        label = fit_cells("  " * min(track.depth, 6) + task_label(track), LABEL_WIDTH)
+        label = fit_name("  " * min(track.depth, 6) + task_name(model, tid), LABEL_WIDTH)
         lines.append(f"{label} " + _row(model.cells(tid, 0, dt, chart_width, kinds=True), color).rstrip())
     hidden = order[max_rows:]
     if hidden:

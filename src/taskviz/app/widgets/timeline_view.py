@@ -19,7 +19,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 
 from ...model.timeline import NS, Lane, TimelineModel
-from ...textchart import task_label
+from ...model.names import task_name
 from .timeline_mouse import TimelineMouse
 from .timeline_paint import PINNED, TimelinePainting
 from .timeline_zoom import TimelineZoom
@@ -148,7 +148,7 @@ class TimelineView(TimelinePainting, TimelineMouse, TimelineZoom, ScrollView, ca
         """Wide enough for the names on screen, up to a third of the widget."""
         model = self.model
         assert model is not None
-        longest = max((2 * min(model.tracks[t].depth, 5) + cell_len(task_label(model.tracks[t])) for t in rows[:300]), default=10)
+        longest = max((2 * min(model.tracks[t].depth, 5) + cell_len(task_name(model, t)) for t in rows[:300]), default=10)
         self.label_width = max(12, min(longest + 1, 34, self.scrollable_content_region.width // 3))
 
     def tick(self) -> None:
