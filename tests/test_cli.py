@@ -57,7 +57,7 @@ def test_headless_json_on_stdout_reports_the_measured_run() -> None:
         assert awaited["what"] in ("sleep 2s", "sleep 3s")
         assert awaited["at"].startswith("scenarios/basic.py:")
     assert {t["result"] for t in fetches} == {"'Data: Users'", "'Data: Products'"}
-    expected_keys = {"id", "name", "parent", "coro", "created_at", "outcome", "result", "created_s",
+    expected_keys = {"id", "name", "label", "parent", "coro", "created_at", "outcome", "result", "created_s",
                      "finished_s", "running_s", "awaiting_s", "ready_s", "steps", "awaited"}
     assert set(fetches[0]) == expected_keys
     assert set(data["loop"]) == {"busy_s", "longest_step_s", "longest_step_at"}

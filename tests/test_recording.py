@@ -426,10 +426,10 @@ def test_the_networked_scenarios_each_have_their_own_fixed_port() -> None:
 
 
 def labels_of(path: Path) -> list[str]:
-    from taskviz.textchart import task_label
+    from taskviz.model.names import task_name
 
     model = open_recording(str(path)).finished.model
-    return [task_label(model.tracks[tid]) for tid in model.order()]
+    return [task_name(model, tid) for tid in model.order()]
 
 
 def test_a_networked_scenario_records_the_same_labels_every_run_and_survives_a_taken_port(tmp_path: Path) -> None:

@@ -10,20 +10,11 @@ from . import palette
 from .text import visible
 from .model.axis import format_duration, ticks
 from .model.folding import Folding, folding_for
+from .model.names import fit_name, task_name
 from .model.summary import Gain
-from .model.timeline import BLOCK_NS, State, TimelineModel, Track
+from .model.timeline import BLOCK_NS, State, TimelineModel
 
 LABEL_WIDTH = 28
-
-
-def task_label(track: Track) -> str:
-    """The name a person recognises: a name the program gave, else its coroutine; safe to draw."""
-    info = track.info
-    call = f"{info.coro.rsplit('.', 1)[-1]}({info.args})" if info.args else info.coro.rsplit(".", 1)[-1]
-    if info.kind == "thread":
-        return visible(f"thread {call}")
-    named = info.name and not info.name.startswith("Task-")
-    return visible(f"{info.name}: {call}" if named else call)
 
 
 def fit_cells(text: str, width: int) -> str:
@@ -105,7 +96,7 @@ def render(model: TimelineModel, *, title: str, wall_ns: int, gain: Gain, width:
             lines.append(f"{label} " + _row(folding.cells(row, 0, dt, chart_width), color).rstrip())
             continue
         track = model.tracks[row]
-        label = fit_cells("  " * min(folding.depth(row, all_tasks), 6) + task_label(track), LABEL_WIDTH)
+        label = fit_name("  " * min(folding.depth(row, all_tasks), 6) + task_name(model, row), LABEL_WIDTH)
         lines.append(f"{label} " + _row(model.cells(row, 0, dt, chart_width, kinds=True), color, track.thread).rstrip())
     hidden = [tid for tid in rows[max_rows:] if isinstance(tid, int)]
     if hidden:

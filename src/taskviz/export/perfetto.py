@@ -25,11 +25,11 @@ from collections.abc import Iterator
 from typing import Any, TextIO
 
 from .. import __version__
+from ..model.names import names_of
 from ..model.timeline import State, TimelineModel, Track
 from ..model.waits import STATE_MASK, kind_of_code
 from ..recording.opened import Opened
 from ..text import visible
-from ..textchart import task_label
 from ..wire.record import KIND_BITS, KIND_MASK, LOCATION_MASK, Kind
 
 PID = 1
@@ -78,9 +78,10 @@ def trace_events(opened: Opened) -> Iterator[dict[str, Any]]:
     yield _meta("process_name", LOOP_TID, {"name": f"taskviz: {opened.name}"})
     yield _meta("thread_name", LOOP_TID, {"name": "event loop"})
     yield _meta("thread_sort_index", LOOP_TID, {"sort_index": 0})
+    name = names_of(model)
     for position, tid in enumerate(model.order(), 1):
         track = model.tracks[tid]
-        yield _meta("thread_name", task_tid(tid), {"name": "  " * min(track.depth, 5) + task_label(track)})
+        yield _meta("thread_name", task_tid(tid), {"name": "  " * min(track.depth, 5) + name(tid)})
         yield _meta("thread_sort_index", task_tid(tid), {"sort_index": position})
     yield from _loop_slices(model)
     awaits, flows = _scan(model)
@@ -98,6 +99,7 @@ def _loop_slices(model: TimelineModel) -> Iterator[dict[str, Any]]:
     blocked = set(model.blocks)
     strings = model.record.strings
     labels: dict[int, str] = {}  # a task runs many steps: label it once
+    name_of = names_of(model)
     last_end = 0
     for index in range(len(model.step_starts)):
         start, end = max(model.step_starts[index], last_end), model.step_ends[index]
@@ -106,7 +108,7 @@ def _loop_slices(model: TimelineModel) -> Iterator[dict[str, Any]]:
         tid = model.step_tasks[index]
         label = labels.get(tid)
         if label is None:
-            label = labels[tid] = task_label(model.tracks[tid])
+            label = labels[tid] = name_of(tid)
         args = {"task": label, "line": visible(strings[model.step_locations[index]])}
         name, cat = label, "step"
         if index in blocked:
@@ -211,8 +213,9 @@ def _ending_args(track: Track, state: State) -> dict[str, Any]:
 
 def _flows(model: TimelineModel, flows: list[tuple[int, int, int, int]]) -> Iterator[dict[str, Any]]:
     """An arrow from the waker's step to the woken task, for each wake-up ``_scan`` found."""
+    name_of = names_of(model)
     for flow_id, (waker, woken, at, ready) in enumerate(flows, 1):
-        name = f"wakes {task_label(model.tracks[woken])}"
+        name = f"wakes {name_of(woken)}"
         yield {"ph": "s", "id": flow_id, "name": name, "cat": "wake", "pid": PID, "tid": task_tid(waker), "ts": _us(at)}
         yield {"ph": "f", "bp": "e", "id": flow_id, "name": name, "cat": "wake", "pid": PID, "tid": task_tid(woken),
                "ts": _us(ready)}

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any, TextIO
 
 from ..wire.record import Outcome
+from .names import task_name
 from .timeline import NS, State, TimelineModel, Track
 from .waits import STATE_MASK
 
@@ -56,6 +57,7 @@ def task_summary(model: TimelineModel, track: Track) -> dict[str, Any]:
     entry: dict[str, Any] = {
         "id": info.id,
         "name": info.name,
+        "label": task_name(model, info.id),  # what its row, log line and details call it
         "parent": info.parent,
         "coro": info.coro,
         "created_at": info.created_at,

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ...model.names import task_name
+
 if TYPE_CHECKING:
     from ..session import Session
     from ..widgets import TimelineView
@@ -24,16 +26,18 @@ class LiveControls:
 
         def _moved(self) -> None: ...
 
-        def notify(self, message: str, *, severity: str = "information") -> None: ...
+        def notify(self, message: str, *, severity: str = "information", markup: bool = True) -> None: ...
 
     def action_cancel_task(self) -> None:
-        tid = self.timeline.selected
-        if tid is None:
+        tid, model = self.timeline.selected, self.session.model
+        if tid is None or model is None or tid >= len(model.tracks):
             self.notify("Select a task first (↑/↓ on the timeline).", severity="warning")
-        elif self.session.cancel_task(tid):
-            self.notify(f"Cancelling task #{tid}")
+            return
+        name = task_name(model, tid)
+        if self.session.cancel_task(tid):
+            self.notify(f"Cancelling {name}", markup=False)  # a name's brackets are the program's, not markup
         else:
-            self.notify(f"Task #{tid} is not running: nothing to cancel.", severity="warning")
+            self.notify(f"{name} is not running: nothing to cancel.", severity="warning", markup=False)
 
     def action_pause(self) -> None:
         if not self.session.toggle_pause():

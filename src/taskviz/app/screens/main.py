@@ -73,7 +73,6 @@ class MainScreen(ReplayControls, LiveControls, PanelControls, Screen[None]):
         self._timer: Timer | None = None
         self._last_tick = 0.0
         self._lag_ms = 0.0
-        self._prints: list[str] = []
         self._told_finished = False
         self._told_save_error: str | None = None
         self._replay_shown: tuple[int, int] = (0, -1)  # (model, player moves) the log was last drawn for
@@ -133,14 +132,6 @@ class MainScreen(ReplayControls, LiveControls, PanelControls, Screen[None]):
         if self._timer is not None:
             self._timer.resume()
 
-    def add_output(self, outputs: list[dict[str, object]]) -> None:
-        """The program's own output, made visible (never sent to the terminal as it came)."""
-        for output in outputs:
-            mark = {"stderr": "!", "note": "note: "}.get(str(output.get("stream")), "")
-            for line in str(output.get("text", "")).splitlines():
-                if line.strip():
-                    self._prints.append(mark + visible(line))
-
     def frame(self) -> None:
         """One frame: read new events, redraw what changed, measure how late the loop ran us."""
         now = time.perf_counter()
@@ -159,14 +150,11 @@ class MainScreen(ReplayControls, LiveControls, PanelControls, Screen[None]):
             timeline.stop_clock()
         timeline.tick()
         now_ns = session.now_ns()
-        self.add_output(session.new_output())
         self.query_one(LegendBar).show(model)
         self.query_one(TaskDetails).show(model, timeline.selected, now_ns, group=timeline.selected_group)
         log = self.query_one(EventLog)
+        log.add_output(session.new_output())  # the program's own output, made visible, among the events by time
         log.catch_up()
-        if self._prints:
-            log.add_prints(self._prints)
-            self._prints = []
         self._show_source(timeline.selected)
         scenario = session.scenario or self.current_scenario()
         self.query_one(SummaryBar).show(

@@ -11,7 +11,7 @@ from ...catalog import Scenario
 from ...model.axis import format_duration
 from ...model.timeline import BLOCK_NS, TimelineModel
 from ...text import visible
-from ...textchart import task_label
+from ...model.names import task_name
 
 _LINE = re.compile(r":(\d+)$")
 
@@ -54,4 +54,4 @@ def blocked_text(model: TimelineModel | None, now_ns: int) -> str | None:
     if model is None or busy is None or now_ns - busy[1] < BLOCK_NS or busy[0] >= len(model.tracks):
         return None
     where = f" at {visible(Path(busy[2]).name)}" if busy[2] else ""
-    return f"loop held {format_duration(now_ns - busy[1])} by {task_label(model.tracks[busy[0]])}{where}"
+    return f"loop held {format_duration(now_ns - busy[1])} by {task_name(model, busy[0])}{where}"

@@ -1,4 +1,6 @@
-"""The scenarios, grouped by tag: title and one line each."""
+"""The scenarios, grouped by tag: one line each, the name one types after ``taskviz run`` and
+its title. The whole description is in the notes (``w``): a cut paragraph here taught little
+and made the list four times longer."""
 
 from __future__ import annotations
 
@@ -8,13 +10,26 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from ...catalog import Scenario
+from ...text import visible
 
-ONE_LINE = 62  # the summary's first words: two rows of the list at its usual width
 _GROUPS = {"yours": "Your program", "basics": "Basics", "http": "HTTP", "pitfalls": "Pitfalls", "patterns": "Patterns"}
+
+
+def entry(scenario: Scenario) -> Text:
+    """``basic  Two fetches at once…``: a file that cannot run says so instead of a title."""
+    title = f"✗ cannot be run: {scenario.broken}" if scenario.broken else scenario.title
+    return Text.assemble((visible(scenario.name), "bold"), "  ", (visible(title), "dim" if scenario.broken else ""))
 
 
 class ScenarioList(OptionList):
     """Enter runs the highlighted scenario (the app binds ``r`` too)."""
+
+    DEFAULT_CSS = """
+    ScenarioList {
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
+    }
+    """
 
     class Chosen(Message):
         def __init__(self, scenario: Scenario) -> None:
@@ -32,10 +47,7 @@ class ScenarioList(OptionList):
                     options.append(None)
                 options.append(Option(Text(_GROUPS.get(tag, tag.title()), style="bold"), disabled=True))
                 group = tag
-            line = scenario.summary or scenario.name
-            line = line if len(line) <= ONE_LINE else line[: ONE_LINE - 1] + "…"
-            text = Text.assemble((scenario.title, "bold"), "\n", (line, "dim"))
-            options.append(Option(text, id=str(scenario.path)))
+            options.append(Option(entry(scenario), id=str(scenario.path)))
         super().__init__(*options, id=id)
 
     def select(self, scenario: Scenario) -> None:

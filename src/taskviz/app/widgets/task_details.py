@@ -11,9 +11,9 @@ from textual.widgets import Static
 from ... import palette
 from ...model.axis import format_duration
 from ...model.folding import folding_for
+from ...model.names import task_name
 from ...wire.record import Outcome
 from ...text import visible
-from ...textchart import task_label
 from ...model.timeline import State, TimelineModel
 
 _OUTCOMES = {Outcome.OK: "returned", Outcome.FAILED: "raised", Outcome.CANCELLED: "cancelled"}
@@ -41,7 +41,8 @@ class TaskDetails(Static):
         track = model.tracks[tid]
         state = track.state
         live = not state.finished
-        key = (id(model), tid, len(track.times), now // 10_000_000 if live else 0)
+        name = task_name(model, tid)
+        key = (id(model), tid, name, len(track.times), now // 10_000_000 if live else 0)
         if key == self._shown:
             return
         self._shown = key
@@ -56,7 +57,7 @@ class TaskDetails(Static):
         grid = Table.grid(padding=(0, 1))
         grid.add_column(style="bold", no_wrap=True)
         grid.add_column()
-        title = Text(task_label(track), style="bold")
+        title = Text(name, style="bold")
         if info.kind == "thread":
             title.append("  executor thread", style="dim")
         elif info.group == "server":
@@ -70,7 +71,7 @@ class TaskDetails(Static):
             state_text.append(f"  for {format_duration(max(0, now - since))}", style="dim")
         grid.add_row("state", state_text)
         if track.location:
-            grid.add_row("at" if live else "last at", visible(strings[track.location]))
+            grid.add_row("at" if live else "last at", Text(visible(strings[track.location])))
         times = Text()
         times.append(f"running {format_duration(running)}", style=palette.COLORS[State.RUNNING])
         times.append("  ")
@@ -82,15 +83,14 @@ class TaskDetails(Static):
             detail = info.result if info.outcome is Outcome.OK else info.exception or ""
             grid.add_row("outcome", Text(visible(f"{_OUTCOMES[info.outcome]} {detail}".strip()), style=palette.COLORS[State(int(info.outcome) + State.DONE)]))
             if info.raised_at:
-                grid.add_row("raised at", visible(info.raised_at))
+                grid.add_row("raised at", Text(visible(info.raised_at)))
             if info.raised_via:
                 grid.add_row("through", Text(visible(info.raised_via), style="dim"))
         elif track.awaited:
             waits = visible(", ".join(dict.fromkeys(strings[label] for label, _ in track.waits())))
             grid.add_row("awaited", Text(waits, style="dim"))
-        parent = model.tracks[info.parent].info if info.parent is not None else None
-        grid.add_row("parent", visible(parent.coro) if parent is not None else "—")
-        grid.add_row("created", visible(f"{info.created_at or '—'} · {format_duration(track.created_ns)}"))
+        grid.add_row("parent", Text(task_name(model, info.parent) if info.parent is not None else "—"))
+        grid.add_row("created", Text(visible(f"{info.created_at or '—'} · {format_duration(track.created_ns)}")))
         grid.add_row("steps", str(track.steps))
         self.update(grid)
 

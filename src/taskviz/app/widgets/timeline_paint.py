@@ -22,7 +22,8 @@ from ... import palette
 from ...model.axis import format_duration, ticks
 from ...model.folding import Folding, Row
 from ...model.timeline import Lane, State, TimelineModel
-from ...textchart import fit_cells, task_label
+from ...model.names import fit_name, task_name
+from ...textchart import fit_cells
 
 if TYPE_CHECKING:
     from textual.geometry import Offset, Region, Size
@@ -206,7 +207,7 @@ class TimelinePainting:
         label_style = self.get_component_rich_style("timeline--server" if server else "timeline--label")
         if tid == self.selected:
             label_style += self.get_component_rich_style("timeline--selected-label")
-        name = fit_cells("  " * min(self._depth(tid), 5) + task_label(track), self.label_width)
+        name = fit_name("  " * min(self._depth(tid), 5) + task_name(model, tid), self.label_width)
         segments = [Segment(name + " ", label_style)]
         styles = self._bar_styles(track.thread, server)
         run_code, start = -1, 0

@@ -23,7 +23,7 @@ from textual.scroll_view import ScrollView
 
 from ...model.folding import Row
 from ...model.timeline import NS, Lane, TimelineModel
-from ...textchart import task_label
+from ...model.names import task_name
 from ...text import visible
 from .timeline_mouse import TimelineMouse
 from .timeline_paint import PINNED, TimelinePainting
@@ -159,7 +159,7 @@ class TimelineView(TimelineRows, TimelinePainting, TimelineMouse, TimelineZoom, 
         model = self.model
         assert model is not None
         longest = max((cell_len(self._group_label(row)) if isinstance(row, str)
-                       else 2 * min(self._depth(row), 5) + cell_len(task_label(model.tracks[row])) for row in rows[:300]),
+                       else 2 * min(self._depth(row), 5) + cell_len(task_name(model, row)) for row in rows[:300]),
                       default=10)
         self.label_width = max(12, min(longest + 1, 34, self.scrollable_content_region.width // 3))
 

@@ -1,0 +1,110 @@
+"""The one name each task goes by, on its row, in the log, the details, notices and exports.
+
+A task is named after what a person wrote: the name the program gave it (asyncio's own
+``Task-N`` is left out), then its coroutine and arguments, ``worker('B', 1)``; an executor
+job is ``thread fn(args)``. Two tasks that would read the same (two ``worker()`` with no
+arguments, or jobs past the first 500, whose arguments are not recorded) are told apart by
+their order of creation: the first keeps the plain name, the next are ``worker #2``,
+``worker #3``... Every view asks the same table, so a task reads the same everywhere.
+
+The name comes from the program, so it is made safe to draw here, once.
+
+A task's name may change while a run is live (asyncio names a task after creating it, so
+the stage reads the name when the task ends; some arguments are described only when the
+run ends): the table checks the asked-for task each time and moves it to its new name.
+A finished run's names never change, so all its views and exports agree exactly.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, insort
+from typing import TYPE_CHECKING
+from weakref import WeakKeyDictionary
+
+from rich.cells import cell_len, set_cell_size
+
+from ..text import visible
+from ..wire.record import TaskInfo
+
+if TYPE_CHECKING:
+    from .timeline import TimelineModel
+
+
+def base_name(info: TaskInfo) -> str:
+    """The name before telling twins apart: the program's name, the coroutine and its arguments."""
+    coro = info.coro.rsplit(".", 1)[-1]
+    call = f"{coro}({info.args})" if info.args else coro
+    if info.kind == "thread":
+        return visible(f"thread {call}")
+    named = info.name and not info.name.startswith("Task-")
+    return visible(f"{info.name}: {call}" if named else call)
+
+
+class TaskNames:
+    """Names for the tasks of one record, twins numbered in order of creation."""
+
+    def __init__(self, tasks: list[TaskInfo]) -> None:
+        self._tasks = tasks
+        self._bases: list[str] = []  # by task id: the base name it was last seen with
+        self._holders: dict[str, list[int]] = {}  # base name -> ids of the tasks with it, ascending
+
+    def __call__(self, tid: int) -> str:
+        if len(self._bases) != len(self._tasks):
+            self._catch_up()
+        base = base_name(self._tasks[tid])
+        if base != self._bases[tid]:
+            self._move(tid, base)
+        rank = bisect_left(self._holders[base], tid)
+        return f"{base} #{rank + 1}" if rank else base
+
+    def _catch_up(self) -> None:
+        """Take in the tasks created since the last call (all of them again if the list shrank)."""
+        if len(self._bases) > len(self._tasks):
+            self._bases, self._holders = [], {}
+        for tid in range(len(self._bases), len(self._tasks)):
+            base = base_name(self._tasks[tid])
+            self._bases.append(base)
+            self._holders.setdefault(base, []).append(tid)  # ids come in ascending: the list stays sorted
+
+    def _move(self, tid: int, base: str) -> None:
+        old = self._holders[self._bases[tid]]
+        del old[bisect_left(old, tid)]
+        if not old:
+            del self._holders[self._bases[tid]]
+        insort(self._holders.setdefault(base, []), tid)
+        self._bases[tid] = base
+
+
+_TABLES: WeakKeyDictionary[TimelineModel, TaskNames] = WeakKeyDictionary()
+
+
+def names_of(model: TimelineModel) -> TaskNames:
+    """The model's table of names: one per model, kept as long as the model is, shared by every view."""
+    table = _TABLES.get(model)
+    if table is None:
+        table = _TABLES[model] = TaskNames(model.record.tasks)
+    return table
+
+
+def task_name(model: TimelineModel, tid: int) -> str:
+    """Task ``tid``'s name, the same in every view of ``model``; safe to draw."""
+    return names_of(model)(tid)
+
+
+_TWIN = re.compile(r" #\d+$")  # no base name ends so: it ends with the call's ")" or the coroutine's name
+
+
+def fit_name(text: str, width: int) -> str:
+    """``text`` (a name, maybe indented) cut and padded to exactly ``width`` cells for a row.
+
+    A cut name ends in "…", and a twin keeps its number after it (``consumer('c…) #3``):
+    cut at the end, twins would read the same.
+    """
+    twin = _TWIN.search(text) if cell_len(text) > width else None
+    if twin is not None and width >= 2 * len(twin.group()):
+        text, suffix = text[: twin.start()], twin.group()
+        return set_cell_size(text, width - len(suffix) - 1) + "…" + suffix
+    if cell_len(text) > width:
+        text = set_cell_size(text, width - 1) + "…"
+    return set_cell_size(text, width)
