@@ -42,7 +42,8 @@ class TaskDetails(Static):
         state = track.state
         live = not state.finished
         name = task_name(model, tid)
-        key = (id(model), tid, name, len(track.times), now // 10_000_000 if live else 0)
+        dark = self.app.current_theme.dark
+        key = (id(model), tid, name, len(track.times), now // 10_000_000 if live else 0, dark)
         if key == self._shown:
             return
         self._shown = key
@@ -63,8 +64,13 @@ class TaskDetails(Static):
         elif info.group == "server":
             title.append("  server", style="dim")
         grid.add_row("task", title)
-        glyph = palette.GLYPHS[state]
-        state_text = Text(f"{glyph} {palette.NAMES.get(state, '')}", style=palette.COLORS[state])
+        def color(hex_color: str) -> str:
+            return hex_color if dark else palette.on_light(hex_color)
+
+        kind = track.wait_kind if state is State.AWAITING else None
+        glyph = palette.WAIT_GLYPHS[kind] if kind is not None else palette.GLYPHS[state]
+        look = palette.WAIT_COLORS[kind] if kind is not None else palette.COLORS[state]
+        state_text = Text(f"{glyph} {palette.NAMES.get(state, '')}", style=color(look))
         if state is State.AWAITING and track.label:
             state_text.append(f"  {visible(strings[track.label])}", style="bold")
         if live:
@@ -73,15 +79,15 @@ class TaskDetails(Static):
         if track.location:
             grid.add_row("at" if live else "last at", Text(visible(strings[track.location])))
         times = Text()
-        times.append(f"running {format_duration(running)}", style=palette.COLORS[State.RUNNING])
+        times.append(f"running {format_duration(running)}", style=color(palette.COLORS[State.RUNNING]))
         times.append("  ")
-        times.append(f"awaiting {format_duration(awaiting)}", style=palette.COLORS[State.AWAITING])
+        times.append(f"awaiting {format_duration(awaiting)}", style=color(palette.COLORS[State.AWAITING]))
         times.append("  ")
-        times.append(f"ready {format_duration(ready)}", style=palette.COLORS[State.READY])
+        times.append(f"ready {format_duration(ready)}", style=color(palette.COLORS[State.READY]))
         grid.add_row("time", times)
         if info.outcome is not None:
             detail = info.result if info.outcome is Outcome.OK else info.exception or ""
-            grid.add_row("outcome", Text(visible(f"{_OUTCOMES[info.outcome]} {detail}".strip()), style=palette.COLORS[State(int(info.outcome) + State.DONE)]))
+            grid.add_row("outcome", Text(visible(f"{_OUTCOMES[info.outcome]} {detail}".strip()), style=color(palette.COLORS[State(int(info.outcome) + State.DONE)])))
             if info.raised_at:
                 grid.add_row("raised at", Text(visible(info.raised_at)))
             if info.raised_via:
