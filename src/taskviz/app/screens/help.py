@@ -26,6 +26,7 @@ Runs an asyncio program for real and shows every task it creates.
 | **w** | what to watch for in this scenario |
 | **s** | show / hide the scenario list |
 | **l** | show / hide the event log |
+| **p** | presenter mode: the timeline alone, tall rows, the point as a caption, the current line of code below (`--present` starts in it) |
 | **tab** | move between the scenario list and the timeline |
 | **t** | light / dark theme |
 | **ctrl+s** | save the run shown (live so far, or replayed): asks where, offering `<scenario>-<date>-<time>.taskviz` here |
