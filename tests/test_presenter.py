@@ -130,7 +130,7 @@ async def test_the_replay_keys_work_in_presenter_mode_and_the_footer_shows_them(
 
 
 LONG = '''"""Long"""
-
+import asyncio
 
 async def nap():
     await asyncio.sleep(3600)
