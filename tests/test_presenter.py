@@ -229,3 +229,15 @@ def test_rows_are_tall_when_they_fit_short_when_not_and_scroll_to_the_selection(
     rows = fit_rows(30, 20, 25, 0)
     assert rows.height == SHORT and rows.first <= 25 < rows.first + rows.shown
     assert rows.shown * SHORT < 20 and "↑" in rows.note and "↓" in rows.note
+
+
+async def test_rows_that_do_not_fit_say_how_many_are_off_screen() -> None:
+    app = app_at("server", 1.0, present=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await shown(pilot)
+        timeline = app.screen.query_one(PresenterTimeline)
+        rows = timeline.rows
+        assert rows.height == SHORT and rows.shown < len(app.session.model.tracks)
+        text = lines_of(timeline)
+        assert text[2 + rows.shown * SHORT].strip().startswith("↓"), "the line after the last row says what is below"
+        assert "running" in text[-1] and "done" in text[-1], "and the legend stays on the last line"

@@ -70,6 +70,11 @@ class PresenterTimeline(Widget):
         self.rows = fit_rows(len(self._order), self.size.height - PINNED - LEGEND, index, self.rows.first)
         self.refresh()
 
+    def on_resize(self) -> None:
+        """The caption grew a line (say): the rows are fitted again, even with nothing running."""
+        self._key = ()
+        self.show(self.model, self.now_ns, self.live_cursor, self.selected)
+
     @property
     def chart_width(self) -> int:
         return max(1, self.size.width - self.label_width - 1)
@@ -99,7 +104,7 @@ class PresenterTimeline(Widget):
             return Strip([Segment(" ", base), *looks.legend(width - 2, model.wait_kinds(), background)]).crop_extend(0, width, base)
         at = self.rows.at(y - PINNED)
         if at is None:
-            note = self.rows.note if y == self.size.height - 2 else ""
+            note = self.rows.note if y == PINNED + self.rows.shown * self.rows.height else ""
             return Strip([Segment(f" {note}", self._text_style(background) + Style(bold=True))]).crop_extend(0, width, base)
         row, within = at
         if row >= len(self._order):
