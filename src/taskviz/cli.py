@@ -73,6 +73,8 @@ def _save_path(text: str) -> str:
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="taskviz", description="See asyncio's cooperative multitasking happen.")
     parser.add_argument("--version", action="version", version=f"taskviz {__version__}")
+    parser.add_argument("--present", dest="present_app", action="store_true",
+                        help="open the app in presenter mode (p in the app switches it)")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     commands.add_parser("list", help="every scenario: name, title, one line")
@@ -97,6 +99,8 @@ def _parser() -> argparse.ArgumentParser:
                           f"(default {DEFAULT_UNTIL_S:g} s)")
     run.add_argument("--speed", type=float, choices=SPEEDS, default=1.0, metavar="X",
                      help="start the run slowed down: 0.5, 0.25 or 0.1 (< and > change it in the app)")
+    run.add_argument("--present", action="store_true",
+                     help="presenter mode: the timeline alone, tall rows, the point as a caption (p switches it)")
     run.add_argument("--rows", type=_count(1, "--rows"), default=40, help="most task rows in the text timeline (default 40)")
     run.add_argument("--width", type=_count(MIN_WIDTH, "--width"), default=None,
                      help=f"width of the text timeline, at least {MIN_WIDTH} (default: terminal)")
@@ -136,7 +140,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         scenario = _target(args) if args.command == "run" else None
         return _open_app(scenario, getattr(args, "virtual_time", False), getattr(args, "json", None),
                          getattr(args, "speed", 1.0), getattr(args, "until", None), getattr(args, "save", None),
-                         getattr(args, "screenshot_dir", None))
+                         getattr(args, "screenshot_dir", None), args.present_app or getattr(args, "present", False))
     except (ScenarioError, PathError, CommandError) as exc:
         print(f"taskviz: {exc}", file=sys.stderr)
         return 2
@@ -163,6 +167,8 @@ def _check_run(args: argparse.Namespace) -> None:
         raise ScenarioError("--speed slows a run in the app; a headless run goes at full speed")
     if args.all_tasks and not args.headless:
         raise _Usage("--all-tasks is for the text timeline (--headless); in the app, i shows libraries' tasks")
+    if args.headless and (args.present or getattr(args, "present_app", False)):
+        raise _Usage("--present is a way of showing the app; --headless has no app")
     if args.json not in (None, "-"):
         args.json = writable(args.json, "--json")
     if args.save is not None:
@@ -264,12 +270,14 @@ def _die_of_sigint() -> NoReturn:
 
 
 def _open_app(scenario: Scenario | None, virtual_time: bool, json_path: str | None, speed: float = 1.0,
-              until_s: float | None = None, save: str | None = None, screenshot_dir: str | None = None) -> int:
+              until_s: float | None = None, save: str | None = None, screenshot_dir: str | None = None,
+              present: bool = False) -> int:
     """The app; with ``--virtual-time`` it replays a deterministic virtual-clock recording.
 
     ``--json FILE`` writes the run's summary (the same JSON as headless) when the run ends,
     so a run in the app and a headless one can be compared. ``--save FILE`` records the
     run the command line asked for: the stage's stream, teed into the file as it arrives.
+    ``--present`` starts in presenter mode.
     """
     from .app import TaskvizApp
 
@@ -281,10 +289,10 @@ def _open_app(scenario: Scenario | None, virtual_time: bool, json_path: str | No
         with contextlib.redirect_stdout(printed):
             finished = _run_saving(start, True, until_s or DEFAULT_UNTIL_S, save)
         app = TaskvizApp(start, recording=finished, prints=printed.getvalue(), json_path=json_path,
-                         screenshot_dir=screenshot_dir)
+                         screenshot_dir=screenshot_dir, present=present)
     else:
         app = TaskvizApp(start, autorun=scenario is not None, json_path=json_path, speed=speed, save_path=save,
-                         screenshot_dir=screenshot_dir)
+                         screenshot_dir=screenshot_dir, present=present)
     app.run()
     recording = app.session.recording
     save_error = app.recording_save_error or (recording.error if recording is not None else None)

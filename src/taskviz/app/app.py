@@ -37,13 +37,14 @@ class TaskvizApp(App[None]):
     def __init__(self, scenario: str | Scenario = DEFAULT_SCENARIO, *, autorun: bool = False,
                  recording: Finished | Tape | None = None, until: int | None = None, prints: str = "",
                  json_path: str | None = None, speed: float = 1.0, save_path: str | None = None,
-                 at_ns: int | None = None, screenshot_dir: str | None = None) -> None:
+                 at_ns: int | None = None, screenshot_dir: str | None = None, present: bool = False) -> None:
         """``scenario``: a name, a path or a Scenario; a file of the user's own heads the list.
 
         ``recording``: show a finished run instead of running one: replayed from its start, or
         paused at row ``until`` or at ``at_ns`` into the run. ``prints``: what a run made in this
         process printed. Screenshots go to ``screenshot_dir`` (default: the current directory).
         ``save_path``: the first run is recorded to this file as it happens (``run --save``).
+        ``present``: start in presenter mode (``--present``; ``p`` toggles it).
         """
         super().__init__()
         self.session = Session(speed, save=save_path)
@@ -61,6 +62,7 @@ class TaskvizApp(App[None]):
         self._until = until
         self._at_ns = at_ns
         self.screenshot_dir = screenshot_dir
+        self.present = present  # start in presenter mode
 
     @property
     def main(self) -> MainScreen:
@@ -92,6 +94,8 @@ class TaskvizApp(App[None]):
         elif self._autorun:
             # after the first frame, so the app's start-up does not hold up the scenario's timers
             self.call_after_refresh(self.run_scenario, self._start)
+        if self.present:
+            main.action_present()
 
     def on_main_screen_run_requested(self, event: MainScreen.RunRequested) -> None:
         self.run_scenario(event.scenario)

@@ -79,6 +79,8 @@ def add_commands(commands: Any, rows: Callable[[str], int], width: Callable[[str
                         help="with --headless: a row for every task, libraries' own too (by default one row per library)")
     opener.add_argument("--screenshot-dir", metavar="DIR", default=None,
                         help="where the app's screenshots go (default: the current directory)")
+    opener.add_argument("--present", action="store_true",
+                        help="presenter mode: the timeline alone, tall rows, the point as a caption (p switches it)")
 
     export = commands.add_parser("export", help="turn a saved run into a Perfetto trace, JSON, an SVG/PNG or a cast",
                                  usage="taskviz export FILE --to FORMAT -o OUT [options]")
@@ -106,11 +108,14 @@ def open_command(args: argparse.Namespace) -> int:
             folder = writable_folder(args.screenshot_dir, "--screenshot-dir")
         except PathError as exc:
             raise CommandError(str(exc)) from None
+    if args.headless and (args.present or getattr(args, "present_app", False)):
+        raise CommandError("--present is a way of showing the app; --headless has no app")
     recording = _read(args.file)
     if not args.headless:
         from ..app.replay import replay_app  # the app (Textual) only when it is asked for
 
-        return replay_app(recording, args.file, screenshot_dir=folder)
+        present = args.present or getattr(args, "present_app", False)
+        return replay_app(recording, args.file, screenshot_dir=folder, present=present)
     opened = Opened(args.file, recording, _finished(recording, args.file))
     for output in recording.outputs:
         stream = {"stdout": sys.stdout, "stderr": sys.stderr}.get(output["stream"])

@@ -32,6 +32,7 @@ Runs an asyncio program for real and shows every task it creates.
 | **l** | show / hide the event log |
 | **k** | show / hide the legend under the timeline |
 | **i** | libraries' own tasks (aiohttp's, asyncio's): folded into one row per library, or a row each |
+| **p** | presenter mode: the timeline alone, tall rows, the point as a caption, the current line of code below (`--present` starts in it) |
 | **tab** | move between the scenario list and the timeline |
 | **t** | light / dark theme |
 | **ctrl+s** | save the run shown (live so far, or replayed): asks where, offering `<scenario>-<date>-<time>.taskviz` here |

@@ -14,6 +14,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
+from textual.signal import Signal
 from textual.timer import Timer
 
 from ...catalog import DEFAULT_HEADLINE, Scenario
@@ -24,6 +25,7 @@ from ..widgets import EventLog, KeyHints, LegendBar, ScenarioList, SourceView, S
 from .live_controls import LiveControls
 from .panel_controls import PanelControls
 from .pointers import blocked_text, source_line, source_title
+from .presenter import PresenterScreen
 from .replay_controls import ReplayControls
 
 FPS = 20  # the program runs in a process of its own: frames cost it nothing but a share of the CPU
@@ -39,6 +41,7 @@ class MainScreen(ReplayControls, LiveControls, PanelControls, Screen[None]):
         Binding("e", "filter_log", "Events: task/all"),
         Binding("w", "notes", "Watch for"),
         Binding("s", "toggle_scenarios", "Scenarios"),
+        Binding("p", "present", "Present"),
         Binding("l", "toggle_log", "Log", show=False),
         Binding("k", "toggle_legend", "Legend", show=False),
         Binding("i", "toggle_library", "Library"),
@@ -76,6 +79,7 @@ class MainScreen(ReplayControls, LiveControls, PanelControls, Screen[None]):
         self._told_finished = False
         self._told_save_error: str | None = None
         self._replay_shown: tuple[int, int] = (0, -1)  # (model, player moves) the log was last drawn for
+        self.framed: Signal[MainScreen] = Signal(self, "framed")  # after each frame: presenter mode draws then
 
     def compose(self) -> ComposeResult:
         yield SummaryBar(id="summary")
@@ -188,6 +192,7 @@ class MainScreen(ReplayControls, LiveControls, PanelControls, Screen[None]):
         if not live and self._timer is not None and session.model is not None and (session.finished or session.paused):
             self._timer.pause()
             self._last_tick = 0.0
+        self.framed.publish(self)
 
     def _headline(self, scenario: Scenario | None) -> str:
         """The scenario's point measured from the run shown ("" where no number fits)."""
@@ -219,6 +224,10 @@ class MainScreen(ReplayControls, LiveControls, PanelControls, Screen[None]):
         if log.filter_task is not None and event.task_id is not None:
             log.set_filter(event.task_id)
         self.frame()
+
+    def action_present(self) -> None:
+        """Presenter mode: the timeline alone, tall and high-contrast, over this screen."""
+        self.app.push_screen(PresenterScreen(self))
 
     def action_run(self) -> None:
         scenario = self.current_scenario()
