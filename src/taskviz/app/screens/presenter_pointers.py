@@ -6,7 +6,7 @@ from __future__ import annotations
 from ...catalog import Scenario
 from ...model.timeline import TimelineModel
 from ...text import visible
-from ...textchart import task_label
+from ...model.names import task_name
 from .pointers import source_line
 
 
@@ -39,7 +39,7 @@ def current_line(model: TimelineModel | None, scenario: Scenario | None, tid: in
     timeline; ("", name, "") when the task is not at a line of the program's file."""
     if model is None or scenario is None or tid is None:
         return "", "", ""
-    name = task_label(model.tracks[tid])
+    name = task_name(model, tid)
     line = source_line(model, scenario, tid)
     lines = scenario.source.splitlines()
     if line is None or not 0 < line <= len(lines):

@@ -18,7 +18,7 @@ from rich.style import Style
 
 from ... import palette
 from ...model.timeline import State
-from ...model.waits import CODES, STATE_MASK, WaitKind
+from ...model.waits import STATE_MASK, WaitKind
 
 TEXT_RATIO = 4.5  # WCAG's contrast for text: glyphs and words
 BAR_RATIO = 3.0  # WCAG's contrast for graphics: solid bars
@@ -110,7 +110,7 @@ def _look(code: int, background: str, thread: bool) -> CellLook:
 def looks(background: str, thread: bool) -> tuple[CellLook, ...]:
     """Every cell code's look on ``background`` (``#rrggbb``), for a task or a thread row;
     indexed by a cell from ``cells(..., kinds=True)`` as palette.CELL_GLYPHS is."""
-    return tuple(_look(code, background, thread) for code in range(CODES))
+    return tuple(_look(code, background, thread) for code in range(len(palette.CELL_GLYPHS)))
 
 
 @cache

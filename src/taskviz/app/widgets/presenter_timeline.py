@@ -16,7 +16,9 @@ from textual.widget import Widget
 
 from ...model.axis import format_duration, ticks
 from ...model.timeline import Lane, State, TimelineModel
-from ...textchart import fit_cells, task_label
+from ...model.folding import folding_for
+from ...model.names import fit_name, task_name
+from ...textchart import fit_cells
 from . import presenter_looks as looks
 from .presenter_rows import PINNED, TALL, Rows, bar, fit_rows, ns_per_cell, state_words
 
@@ -44,6 +46,7 @@ class PresenterTimeline(Widget):
         self.label_width = 14
         self.rows = Rows(3, 0, 0, "")
         self._order: list[int] = []
+        self._depths: dict[int, int] = {}
         self._cells: dict[int, bytes] = {}
         self._key: tuple[object, ...] = ()
         self.background = "#000000"  # the theme's, as of the last ``show``: read once a frame, not once a line
@@ -61,8 +64,10 @@ class PresenterTimeline(Widget):
         if model is None:
             self.refresh()
             return
-        self._order = model.order()
-        names = (cell_len(task_label(model.tracks[t])) + min(model.tracks[t].depth, 4) for t in self._order[:300])
+        folding = folding_for(model)  # the program's own tasks: libraries' are noise on a stage
+        self._order = [row for row in folding.rows() if isinstance(row, int)]
+        self._depths = {tid: min(folding.depth(tid), 4) for tid in self._order}
+        names = (cell_len(task_name(model, t)) + self._depths[t] for t in self._order[:300])
         self.label_width = max(14, min(max(names, default=10) + 4, 32, self.size.width // 3))
         chart = self.chart_width
         self.ns_per_cell = ns_per_cell(now_ns, model.end_ns, cursor, chart)
@@ -170,7 +175,7 @@ class PresenterTimeline(Widget):
         elif words_line and (height == TALL or track.state is not State.DONE):  # short rows: "done" is noise
             words, code = state_words(model, track)
             color = looks.code_color(code, background)
-            indent = " " * (3 + min(track.depth, 4))
+            indent = " " * (3 + self._depths.get(tid, 0))
             label = Segment(fit_cells(indent + words, self.label_width) + " ", Style(color=color, bgcolor=background))
         segments = [label, *bar(cells, looks.looks(background, track.thread), within, height)]
         return self._with_now(Strip(segments), width, background, within > 0 or height == 2)
@@ -179,9 +184,8 @@ class PresenterTimeline(Widget):
         """A task's name, bold; the selected one marked and in reverse."""
         model = self.model
         assert model is not None
-        track = model.tracks[tid]
         chosen = tid == self.selected
-        text = fit_cells(("▶ " if chosen else "  ") + " " * min(track.depth, 4) + task_label(track), self.label_width - 1)
+        text = fit_name(("▶ " if chosen else "  ") + " " * self._depths.get(tid, 0) + task_name(model, tid), self.label_width - 1)
         return Segment(" " + text + " ", self._text_style(background) + Style(bold=True, reverse=chosen))
 
     def _with_now(self, strip: Strip, width: int, background: str, paint: bool = True) -> Strip:
