@@ -109,12 +109,16 @@ class WakeUps:
             self._c(traced._code | _YIELDED)
             self._a(0)
             return
-        label, location, deadline_s = self.describer.describe(traced._coro, awaited)
+        label, location, deadline_s, target = self.describer.describe(traced._coro, awaited)
         traced._deadline = None if deadline_s is None else int(deadline_s * 1_000_000_000)
         self._s(t0)
         self._t(t1)
         self._c(traced._code | _AWAITING)
         self._a(label << 32 | location)
+        if target is not None:  # a lock, a queue, a join...: what the wait-for graph needs (``waitfor``)
+            lines = traced._lines
+            if lines is None or location not in lines:  # a queue's wait at a line known: nothing to add
+                self._waits_on(traced, target, location)
 
     def _woken(self: Run, traced: TracedCoroutine) -> None:
         """``traced``'s task was scheduled to wake up, now (see the module docstring).
