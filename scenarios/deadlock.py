@@ -11,8 +11,7 @@ neither can ever go on: nothing is busy, nothing fails, the loop sits idle. Only
 the cycle in its findings (`deadlock`). The cure: take locks in one order everywhere
 (sort them), or hold one at a time.
 
-Point: two tasks that take the same two locks in opposite orders can wait for each
-other forever.
+Point: two tasks taking the same two locks in opposite orders wait for each other forever.
 Headline: outcomes
 """
 
