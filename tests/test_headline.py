@@ -12,7 +12,7 @@ from taskviz.model.headline import MEASURES, headline
 from taskviz.report import print_timeline
 from taskviz.runner import Finished, run_main
 
-NOT_A_SPEED_UP = {"fire_and_forget": "outcomes", "taskgroup": "outcomes", "job_queue": "queue",
+NOT_A_SPEED_UP = {"fire_and_forget": "outcomes", "deadlock": "outcomes", "taskgroup": "outcomes", "job_queue": "queue",
                   "threads_vs_asyncio": "none", "cancel": "outcomes", "timeout": "outcomes",
                   "gather_errors": "outcomes", "blocking": "blocked", "websocket": "idle", "semaphore": "limit"}
 

@@ -20,6 +20,7 @@ from .catalog import DEFAULT_SCENARIO, Scenario, ScenarioError, find, find_modul
 from .paths import PathError, writable, writable_folder
 from .recording.commands import CommandError, add_commands, export_command, open_command
 from .recording.files import RECORDING_SUFFIX, reason
+from .model.findings import KINDS as FINDING_KINDS
 from .runner import Finished, run_headless
 from .stage.program import run_exit_functions
 from .model.summary import write_summary
@@ -70,6 +71,15 @@ def _save_path(text: str) -> str:
     return text
 
 
+def _finding_kinds(text: str) -> frozenset[str]:
+    kinds = frozenset(part.strip() for part in text.split(",") if part.strip())
+    unknown = sorted(kinds - set(FINDING_KINDS))
+    if not kinds or unknown:
+        given = f"{', '.join(unknown)} is not a kind of finding; " if unknown else ""
+        raise argparse.ArgumentTypeError(f"{given}the kinds are {','.join(FINDING_KINDS)}")
+    return kinds
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="taskviz", description="See asyncio's cooperative multitasking happen.")
     parser.add_argument("--version", action="version", version=f"taskviz {__version__}")
@@ -101,6 +111,9 @@ def _parser() -> argparse.ArgumentParser:
                      help="start the run slowed down: 0.5, 0.25 or 0.1 (< and > change it in the app)")
     run.add_argument("--present", action="store_true",
                      help="presenter mode: the timeline alone, tall rows, the point as a caption (p switches it)")
+    run.add_argument("--fail-on", type=_finding_kinds, default=None, metavar="KINDS",
+                     help=f"with --headless: exit 1 if the run has a finding of these kinds, comma-separated "
+                          f"({','.join(FINDING_KINDS)}); a program that failed keeps its own exit status")
     run.add_argument("--rows", type=_count(1, "--rows"), default=40, help="most task rows in the text timeline (default 40)")
     run.add_argument("--width", type=_count(MIN_WIDTH, "--width"), default=None,
                      help=f"width of the text timeline, at least {MIN_WIDTH} (default: terminal)")
@@ -169,6 +182,8 @@ def _check_run(args: argparse.Namespace) -> None:
         raise _Usage("--all-tasks is for the text timeline (--headless); in the app, i shows libraries' tasks")
     if args.headless and (args.present or getattr(args, "present_app", False)):
         raise _Usage("--present is a way of showing the app; --headless has no app")
+    if args.fail_on is not None and not args.headless:
+        raise _Usage("--fail-on sets a headless run's exit status: add --headless")
     if args.json not in (None, "-"):
         args.json = writable(args.json, "--json")
     if args.save is not None:
@@ -207,12 +222,15 @@ def _run_headless(args: argparse.Namespace) -> int:
     code = finished.exit_code if finished.exit_code is not None else int(finished.failed)
     if args.json:
         write = functools.partial(write_summary, scenario=scenario.name, model=finished.model,
-                                  wall_ns=finished.run.wall_ns, exit=code)
+                                  wall_ns=finished.run.wall_ns, exit=code,
+                                  findings=[finding.to_json() for finding in finished.findings])
         if not _write_json(write, args.json, scenario.name):
             code = code or 1
     if finished.save_error:  # the run went on; the file holds what came before the failure
         print(f"taskviz: {finished.save_error}", file=sys.stderr)
         code = code or 1
+    if args.fail_on and any(finding.kind in args.fail_on for finding in finished.findings):
+        code = code or 1  # the program's own failure says more than a finding: it stays
     out.flush()
     if finished.interrupted:
         _die_of_sigint()

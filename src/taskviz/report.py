@@ -11,6 +11,7 @@ import shutil
 from typing import TextIO
 
 from .catalog import DEFAULT_HEADLINE, point_of_source
+from .model.findings import Finding
 from .model.headline import headline
 from .runner import Finished
 from .text import visible
@@ -48,6 +49,18 @@ def print_timeline(finished: Finished, title: str, out: TextIO, *, rows: int, wi
         print(f"note: {visible(note)}", file=out)
     if finished.exit_code and not finished.interrupted:
         print(f"exit status {finished.exit_code}", file=out)
+    print_findings(finished.findings, out)
+
+
+def print_findings(found: list[Finding], out: TextIO) -> None:
+    """The findings after the timeline, one a line: kind, line, what; nothing when there are none."""
+    if not found:
+        return
+    print(f"\nfindings ({len(found)}):", file=out)
+    width = max(len(finding.kind) for finding in found)
+    for finding in found:
+        where = f"{visible(finding.line)}  " if finding.line else ""
+        print(f"  {finding.kind:<{width}}  {where}{visible(finding.message)}", file=out)
 
 
 def point_and_measure(finished: Finished, source: str | None = None) -> tuple[str, str]:

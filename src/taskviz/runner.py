@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import contextlib
+import functools
 import gc
 import time
 from collections.abc import Callable, Coroutine, Iterator
@@ -20,6 +21,7 @@ from typing import Any
 from .catalog import Scenario, ScenarioError
 from .recording.saver import RunSaver, run_end, run_meta
 from .wire.record import EventRecord, Outcome
+from .model.findings import Finding, findings
 from .model.summary import Gain, gain
 from .model.timeline import TimelineModel
 from .stage.loops import LoopWatch
@@ -63,6 +65,11 @@ class Finished:
     @property
     def gain(self) -> Gain:
         return gain(self.model, self.run.wall_ns)
+
+    @functools.cached_property
+    def findings(self) -> list[Finding]:
+        """What looks wrong in the run (``model/findings.py``), worked out once it is asked for."""
+        return findings(self.model)
 
 
 def run_program(program: Program, *, scenario: Scenario | None = None, virtual_time: bool = False,

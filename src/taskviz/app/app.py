@@ -13,6 +13,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from ..catalog import DEFAULT_SCENARIO, Scenario, all_scenarios, find
+from ..model.findings import findings
 from ..model.summary import write_summary
 from ..runner import Finished
 from ..text import visible
@@ -178,7 +179,8 @@ class TaskvizApp(App[None]):
         path, self._json_path = self._json_path, None
         try:
             with open(path, "w", encoding="utf-8") as out:
-                write_summary(out, scenario.name, model, self.session.wall_ns)
+                write_summary(out, scenario.name, model, self.session.wall_ns,
+                              findings=[finding.to_json() for finding in findings(model)])
         except OSError as exc:
             self.notify(f"cannot write {path}: {exc.strerror}", severity="error", timeout=8)
 

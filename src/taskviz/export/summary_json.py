@@ -12,4 +12,5 @@ def export_json(opened: Opened, out: TextIO) -> None:
     """Byte for byte what ``run --json`` wrote for the run (the model is rebuilt exactly)."""
     finished = opened.finished
     write_summary(out, scenario=str(opened.recording.meta.get("name") or "recording"), model=finished.model,
-                  wall_ns=finished.run.wall_ns, exit=opened.exit_code)
+                  wall_ns=finished.run.wall_ns, exit=opened.exit_code,
+                  findings=[finding.to_json() for finding in finished.findings])

@@ -93,6 +93,25 @@ _ASYNCIO_LABELS: dict[str, tuple[str, bool]] = {
     "BaseEventLoop.shutdown_default_executor": ("executor shutdown", False),
 }
 
+# What the wait-for graph needs of a wait in these asyncio calls: the object awaited (the
+# primitive a method's ``self`` is, the TaskGroup, the futures of ``asyncio.wait``, what
+# ``wait_for`` awaits), resolved by ``stage/waitfor.py`` only for suspensions in them.
+_TARGETS: dict[str, str] = {
+    "Lock.acquire": "lock",
+    "Queue.get": "queue",
+    "Queue.put": "queue",
+    "Queue.join": "queue",
+    "Event.wait": "event",
+    "Condition.wait": "condition",
+    "Condition.wait_for": "condition",
+    "Semaphore.acquire": "semaphore",
+    "Barrier.wait": "barrier",
+    "TaskGroup.__aexit__": "taskgroup",
+    "TaskGroup._aexit": "taskgroup",
+    "wait": "wait",
+    "wait_for": "wait_for",
+}
+
 # aiohttp's internals, named for what they wait on (aiohttp is the tutorial's HTTP library).
 _AIOHTTP_LABELS: dict[str, tuple[str, bool]] = {
     "DataQueue.read": ("socket read", False),
@@ -127,15 +146,21 @@ def _quantised(delay: Any) -> str:
     return f"{delay:.2g}" if abs(delay) < 100 else f"{delay:.0f}"
 
 
-Suspension = tuple[int, int, "float | None"]
-"""(label string id, location string id, loop time a sleep ends or None): a plain tuple,
-since a NamedTuple costs a quarter of a microsecond at every suspension."""
+Target = tuple[str, Any]
+"""What a wait is on, unresolved: a kind from ``_TARGETS`` ("lock", "taskgroup"...) and the
+suspended asyncio coroutine whose locals say which object; or "task" / "gather" and the
+future awaited itself. ``stage/waitfor.py`` turns it into a WaitObject."""
 
-CodeInfo = tuple[bool, int, bool, "dict[int, int]", types.CodeType]
+Suspension = tuple[int, int, "float | None", "Target | None"]
+"""(label string id, location string id, loop time a sleep ends or None, what the wait is on
+if the wait-for graph needs it): a plain tuple, since a NamedTuple costs a quarter of a
+microsecond at every suspension."""
+
+CodeInfo = tuple[bool, int, bool, "dict[int, int]", types.CodeType, "str | None"]
 """What a suspension needs to know of a code object, cached per code: whether it is the
 user's, its label's string id, whether the label is one a learner knows, the location
-string id at each instruction offset seen so far, and the code itself (kept alive, so its
-id is never reused while cached)."""
+string id at each instruction offset seen so far, the code itself (kept alive, so its
+id is never reused while cached), and the kind of object a wait in it is on, if wanted."""
 
 _SLEEP_LABELS_HELD = 4_096  # distinct sleep delays whose label is kept ready: random delays must not grow it
 
@@ -249,10 +274,11 @@ class AwaitDescriber:
         if known is not None:
             if known_info[4] is _SLEEP_CODE:  # type: ignore[index]
                 return self._sleep(known, location)
-            return known_info[1], location, None  # type: ignore[index]
+            target = known_info[5]  # type: ignore[index]
+            return known_info[1], location, None, None if target is None else (target, known)  # type: ignore[index]
         if first_lib is not None:
-            return first_lib[1], location, None
-        return self._future_label(awaited), location, None
+            return first_lib[1], location, None, None
+        return self._future_label(awaited, location)
 
     def _location_in(self, link: Any, info: CodeInfo) -> int:
         """The string id of the line a suspended coroutine (or generator) is at, cached per offset."""
@@ -277,7 +303,7 @@ class AwaitDescriber:
             sid = self._record.intern(f"sleep {_quantised(delay)}s")
             if type(delay) in (int, float) and len(labels) < _SLEEP_LABELS_HELD:
                 labels[delay] = sid
-        return sid, location, deadline
+        return sid, location, deadline, None
 
     def location_at(self, frame: types.FrameType) -> int:
         """The string id of the line ``frame`` is at, cached per code offset."""
@@ -297,12 +323,14 @@ class AwaitDescriber:
         if cached is not None:
             return cached
         if is_user_file(code.co_filename):
-            cached = (True, 0, False, {}, code)
+            cached = (True, 0, False, {}, code, None)
         else:
             record = self._record
             qualname = code.co_qualname
+            target = None
             if code.co_filename.startswith(_ASYNCIO_DIR):
                 known = _ASYNCIO_LABELS.get(qualname)
+                target = _TARGETS.get(qualname)
             else:
                 known = _AIOHTTP_LABELS.get(qualname) if _AIOHTTP_DIR in code.co_filename else None
             if code is _SLEEP_CODE:
@@ -314,11 +342,12 @@ class AwaitDescriber:
             sid = record.intern(text)
             if join:
                 record.join_labels.add(sid)
-            cached = (False, sid, known is not None, {}, code)
+            cached = (False, sid, known is not None, {}, code, target)
         self._codes[id(code)] = cached
         return cached
 
-    def _future_label(self, awaited: Any) -> int:
+    def _future_label(self, awaited: Any, location: int) -> Suspension:
+        """A future awaited directly: a task or a gather is a join (and a target), else named by what it is."""
         record = self._record
         if isinstance(awaited, asyncio.Task):
             # named while there are few; a server joining 60,000 tasks must not intern 60,000 labels
@@ -327,15 +356,15 @@ class AwaitDescriber:
                 self._joined_names.add(name)
             sid = record.intern(f"task {name}" if name is not None else "a task")
             record.join_labels.add(sid)
-            return sid
+            return sid, location, None, ("task", awaited)
         kind = type(awaited).__name__
         if kind == "_GatheringFuture":
             sid = record.intern(f"gather ({len(getattr(awaited, '_children', ()))})")
             record.join_labels.add(sid)
-            return sid
+            return sid, location, None, ("gather", awaited)
         callbacks = getattr(awaited, "_callbacks", None) or ()
         if any(getattr(cb[0] if isinstance(cb, tuple) else cb, "__name__", "") == "_call_check_cancel" for cb in callbacks):
-            return record.intern("executor")
+            return record.intern("executor"), location, None, None
         if awaited is None:
-            return record.intern("yield")
-        return record.intern("future")
+            return record.intern("yield"), location, None, None
+        return record.intern("future"), location, None, None

@@ -95,6 +95,6 @@ class Control(threading.Thread):
         else:
             traced = task.get_coro()
             coro = getattr(traced, "_coro", traced)
-            label, location, _ = run.describer.describe(coro, getattr(task, "_fut_waiter", None))
+            label, location, _, _ = run.describer.describe(coro, getattr(task, "_fut_waiter", None))
             reply.update(task=tid, label=run.record.strings[label], line=run.record.strings[location])
         self._writer.reply(reply)

@@ -19,6 +19,7 @@ import weakref
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from . import alerts, locks
 from .task_class import install as install_task_class, real_task_class
 from .wakeups import watching_call_soon
 from .wrapper import TracedCoroutine
@@ -35,7 +36,9 @@ class _LoopHooks:
     They go on the loop instance with setattr, once for the whole run, never through
     ``vars(loop)``: materialising its ``__dict__`` slows every attribute lookup asyncio
     makes on the loop (2x on 3.11). ``call_soon`` is where a traced task's wake-up is
-    seen (``wakeups``).
+    seen (``wakeups``), ``call_exception_handler`` where asyncio says a task's exception
+    was never retrieved (``alerts``). Lock owners and shown warnings are seen through
+    hooks of the whole process, counted per run (``locks``, ``alerts``).
 
     ``loop.create_task`` is answered on the loop instance rather than through a task
     factory: then the program's own factory (``eager_task_factory``, or any it sets) is the
@@ -64,19 +67,25 @@ class _LoopHooks:
             self.loop.call_soon = watching_call_soon(self.loop, self._prior_call_soon)  # type: ignore[method-assign]
             if not isinstance(getattr(self.loop, "_default_executor", None), TracingExecutor):
                 self.loop.set_default_executor(TracingExecutor(thread_name_prefix="asyncio"))
+            self.loop.call_exception_handler = alerts.exception_handler_hook(self.loop, lambda: self.runs)  # type: ignore[method-assign]
         self.runs.append(run)
+        locks.install()
+        alerts.install_warnings()
 
     def detach(self, run: Run) -> None:
         if run in self.runs:
             self.runs.remove(run)
+            locks.uninstall(run)
+            alerts.uninstall_warnings()
         if self.loop_run is run:
             self.loop_run = None
         if self.runs:
             return
-        try:
-            del self.loop.create_task
-        except AttributeError:
-            pass
+        for name in ("create_task", "call_exception_handler"):
+            try:
+                delattr(self.loop, name)
+            except AttributeError:
+                pass
         if self._prior_call_soon is not None:
             self.loop.call_soon = self._prior_call_soon  # type: ignore[method-assign]
         else:

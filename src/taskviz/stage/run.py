@@ -2,7 +2,8 @@
 
 This module is its lifecycle: start, the step that ends a coroutine, the end of the run.
 Mixins on the same instance do the rest: ``rows`` (a task's row when it is created),
-``wakeups`` (suspensions and wake-ups), ``jobs`` (executor jobs); see ``tracing``.
+``wakeups`` (suspensions and wake-ups), ``waitfor`` (what a wait is on), ``jobs``
+(executor jobs); see ``tracing``.
 """
 
 from __future__ import annotations
@@ -24,13 +25,14 @@ from .owners import Owners
 from .rows import TaskRows
 from .stall import StallWatch
 from .task_class import real_task_class
+from .waitfor import WaitsFor
 from .wakeups import WakeUps, traced_wakeup
 from .wrapper import TracedCoroutine
 
 _DONE = Kind.DONE
 
 
-class Run(TaskRows, WakeUps, ThreadJobs):
+class Run(TaskRows, WakeUps, WaitsFor, ThreadJobs):
     """One instrumented execution of a scenario's ``main()`` on a loop.
 
     Create it on the loop's thread with :meth:`start`; it records until its root task and
@@ -49,6 +51,7 @@ class Run(TaskRows, WakeUps, ThreadJobs):
         if stage_clock is not None and stage_clock.fast:
             stage_clock.on_change.append(self._clock_changed)
         self.describer = AwaitDescriber(self.record)
+        self._init_waits()
         self.later = Later()  # values to describe when the run ends, outside its steps (see reprs)
         self.owners = Owners(self.describer)  # which tasks are a library's internals
         self._library_tasks = self.owners.library  # the same set: one attribute read at each suspension
@@ -124,6 +127,7 @@ class Run(TaskRows, WakeUps, ThreadJobs):
         private.tasks.extend(self.record.tasks)  # rows it made already keep their ids
         self.record = private
         self.describer = AwaitDescriber(private)
+        self._init_waits()
         self._s, self._t, self._c, self._a = private.starts.append, private.times.append, private.codes.append, private.args.append
         self.close()
 

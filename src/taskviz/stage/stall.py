@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import linecache
 import sys
 import threading
+import types
 from typing import TYPE_CHECKING
 
+from ..wire.record import Alert
 from .awaits import display_path
 from .wrapper import STEP_CODES
 
@@ -19,7 +22,8 @@ class StallWatch(threading.Thread):
     Step durations are measured exactly by the wrapper; only *where* a step that blocks
     the loop is stuck (say on ``time.sleep``) needs a look from outside, since the step's
     own frame moves on before anything inside the loop can record it. The step in
-    progress is recognised from its wrapper's frame, so the hot path pays nothing.
+    progress is recognised from its wrapper's frame, so the hot path pays nothing. The
+    call it is stuck in is noted once per step, as a "stuck" alert (the findings name it).
     """
 
     INTERVAL_S = 0.01
@@ -29,6 +33,7 @@ class StallWatch(threading.Thread):
         super().__init__(name="taskviz-stall-watch", daemon=True)
         self._run = run
         self._stopped = threading.Event()
+        self._called: set[int] = set()  # starts of the steps whose call is noted
 
     def stop(self) -> None:
         self._stopped.set()
@@ -70,4 +75,27 @@ class StallWatch(threading.Thread):
                 line = f"{display_path(inner.f_code.co_filename)}:{inner.f_lineno}"
                 break
             inner = inner.f_back
+        if line and started not in self._called:
+            self._called.add(started)
+            run.record.alerts.append(Alert(started, "stuck", wrapper._tid, line, _call(top, inner)))
         return wrapper._tid, started, line
+
+
+CALL_CHARS = 60
+
+
+def _call(top: types.FrameType | None, user: types.FrameType | None) -> str:
+    """What the program's frame ``user`` is stuck in: the library function it called
+    ("requests.api.get"), or, when it is the innermost frame (a call into C, like
+    ``time.sleep``, or plain computing), the text of its line."""
+    if top is None or user is None:
+        return ""
+    if top is not user:
+        called = top
+        while called.f_back is not None and called.f_back is not user:
+            called = called.f_back
+        module = called.f_globals.get("__name__", "")
+        return f"{module}.{called.f_code.co_qualname}" if isinstance(module, str) and module else called.f_code.co_qualname
+    text = linecache.getline(user.f_code.co_filename, user.f_lineno).strip()
+    text = text.split("  #", 1)[0].strip()
+    return text if len(text) <= CALL_CHARS else text[: CALL_CHARS - 1] + "…"

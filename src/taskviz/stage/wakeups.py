@@ -109,7 +109,7 @@ class WakeUps:
             self._c(traced._code | _YIELDED)
             self._a(0)
             return
-        label, location, deadline_s = self.describer.describe(traced._coro, awaited)
+        label, location, deadline_s, target = self.describer.describe(traced._coro, awaited)
         library = self._library_tasks
         if library and traced._tid in library and location in self.describer.user_locations:
             self._runs_program_code(traced._tid)
@@ -118,6 +118,10 @@ class WakeUps:
         self._t(t1)
         self._c(traced._code | _AWAITING)
         self._a(label << 32 | location)
+        if target is not None:  # a lock, a queue, a join...: what the wait-for graph needs (``waitfor``)
+            lines = traced._lines
+            if lines is None or location not in lines:  # a queue's wait at a line known: nothing to add
+                self._waits_on(traced, target, location)
 
     def _woken(self: Run, traced: TracedCoroutine) -> None:
         """``traced``'s task was scheduled to wake up, now (see the module docstring).

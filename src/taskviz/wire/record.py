@@ -85,6 +85,49 @@ class TaskInfo:
     library: str = ""  # a library's internal task: its owner ("aiohttp", "asyncio"); "" for the program's own
 
 
+@dataclass(slots=True)
+class WaitObject:
+    """Something a task waits on besides time, so a wait-for graph can say who waits for whom.
+
+    A synchronisation primitive (``kind`` "lock", "queue", "event", "condition",
+    "semaphore", "barrier"), or a join: "task" (``await task``), "gather", "taskgroup",
+    "wait" (``asyncio.wait``), whose ``tasks`` are the traced tasks it joins. ``name`` is
+    the program's own name for it, when the stage found one ("lock_a"), else "".
+    """
+
+    id: int
+    kind: str
+    name: str = ""
+    tasks: list[int] = field(default_factory=list)
+
+
+JOIN_OBJECTS = frozenset({"task", "gather", "taskgroup", "wait"})
+"""Kinds of WaitObject that wait for tasks (their ``tasks``), not for a primitive."""
+
+LINE_BOUND_OBJECTS = frozenset({"queue", "event", "condition", "semaphore", "barrier"})
+"""Kinds of WaitObject paired with a task's first wait at a line only: its later waits there
+(the same label and line) are on the same object (``EventRecord.targets``)."""
+
+
+@dataclass(slots=True)
+class Alert:
+    """Something the stage noticed about the program, beyond its tasks' steps: what findings are made of.
+
+    ``kind`` "exception_handler": asyncio's loop exception handler was called ("Task
+    exception was never retrieved", "Task was destroyed but it is pending!"), ``task``
+    the task it was about; "warning": a warning the program was shown (``text`` starts
+    with its category: "RuntimeWarning: coroutine 'f' was never awaited"); "stuck": the
+    call a long step was caught stuck in, ``time_ns`` that step's start. ``task`` is -1
+    when no traced task was involved; ``where`` is "file:line" or "".
+    """
+
+    time_ns: int
+    kind: str
+    task: int
+    where: str
+    text: str
+
+
 @dataclass(repr=False)
 class EventRecord:
     """Events in flat columns plus the small tables they point into."""
@@ -98,6 +141,18 @@ class EventRecord:
     join_labels: set[int] = field(default_factory=set)
     stalls: dict[int, str] = field(default_factory=dict)  # start (clock ns) of a step caught stuck -> its line
     updated: list[int] = field(default_factory=list)  # ids of tasks whose TaskInfo changed, in order, see touch()
+    # Who waits for whom (``model/waitfor.py``), kept apart from the rows so a run without
+    # locks or joins pays nothing for it. Appended on the loop thread only, in this order:
+    objects: list[WaitObject] = field(default_factory=list)  # by id
+    objects_updated: list[int] = field(default_factory=list)  # ids of objects whose tasks grew, in order
+    # flat pairs: an AWAITING row's index, then the id of the object it awaits; added after the row.
+    # A queue's, event's, semaphore's, condition's or barrier's pair stands for the task's later
+    # waits at the same line with the same label too (see ``stage/waitfor.py``)
+    targets: array = field(default_factory=lambda: array(COLUMN))
+    # flat triples, for locks tasks queued on: clock ns, the lock's object id, its holder's task id + 1
+    # (0: released); a lock's first holder is added when someone first waits for it
+    holds: array = field(default_factory=lambda: array(COLUMN))
+    alerts: list[Alert] = field(default_factory=list)
     _string_ids: dict[str, int] = field(default_factory=lambda: {"": NO_STRING})
 
     def __len__(self) -> int:
@@ -124,6 +179,24 @@ class EventRecord:
         task is streamed when created, long before its name and outcome are known.
         """
         self.updated.append(tid)
+
+    def add_object(self, kind: str, name: str = "", tasks: list[int] | None = None) -> WaitObject:
+        """A new WaitObject, its id the next one."""
+        found = WaitObject(len(self.objects), kind, name, tasks if tasks is not None else [])
+        self.objects.append(found)
+        return found
+
+    def target_pairs(self) -> Iterator[tuple[int, int]]:
+        """(AWAITING row, object id) for every wait whose object is known."""
+        targets = self.targets
+        end = len(targets) & ~1  # a pair being added has its row and not yet its object
+        return zip(targets[0:end:2], targets[1:end:2])
+
+    def hold_triples(self) -> Iterator[tuple[int, int, int]]:
+        """(clock ns, lock object id, holder task id + 1 or 0 for released), in the order added."""
+        holds = self.holds
+        end = len(holds) - len(holds) % 3
+        return zip(holds[0:end:3], holds[1:end:3], holds[2:end:3])
 
     def append(self, time_ns: int, task: int, kind: Kind, arg: int = 0, start_ns: int | None = None) -> None:
         """Slow-path append; the tracer appends to the columns directly."""

@@ -27,6 +27,11 @@ Chunk types (``ChunkType``); JSON payloads are UTF-8:
     STATUS=7   JSON object, free-form: the stage's clock, paused, speed...
     END=8      JSON object, free-form: wall time, exit status, error...
     REPLY=9    JSON object, free-form: answers to the viewer's commands
+    WAITS=10   JSON {"objects": [WaitObject objects: id, kind, name, tasks], "targets": [[row, object id]...],
+               "holds": [[ns, lock object id, holder task id + 1, 0 when released]...]} (1.1): what
+               tasks wait on, for the wait-for graph; an object id below those held replaces it
+    ALERTS=11  JSON list of [ns, kind, task id or -1, "file:line", text] (1.1): what the stage
+               noticed besides steps (asyncio's exception handler, warnings, a stuck step's call)
 
 Within one major version a reader skips chunk types and JSON keys it does not know, so
 a minor version may add both; a different major version is refused. Everything a row
@@ -50,11 +55,11 @@ from dataclasses import MISSING, dataclass, field, fields
 from enum import IntEnum
 from typing import Any, NamedTuple, TypeVar
 
-from .record import COLUMN, KIND_BITS, KIND_MASK, LOCATION_MASK, EventRecord, Kind, Outcome, TaskInfo
+from .record import COLUMN, KIND_BITS, KIND_MASK, LOCATION_MASK, Alert, EventRecord, Kind, Outcome, TaskInfo, WaitObject
 
 MAGIC = b"TASKVIZ\x00"
 FORMAT_MAJOR = 1
-FORMAT_MINOR = 0
+FORMAT_MINOR = 1  # 1.1: WAITS and ALERTS
 MAX_CHUNK = 256 << 20  # a longer payload is corruption, not data: never buffer for it
 
 _VERSION = struct.Struct("<HH")
@@ -84,6 +89,8 @@ class ChunkType(IntEnum):
     STATUS = 7
     END = 8
     REPLY = 9
+    WAITS = 10
+    ALERTS = 11
 
 
 _KNOWN_TYPES = frozenset(ChunkType)
@@ -165,6 +172,7 @@ class StreamWriter:
         self._updated = 0
         self._joins: set[int] = set()
         self._stalls: dict[int, str] = {}
+        self._waits = _WaitsSent()
 
     @property
     def rows_sent(self) -> int:
@@ -216,6 +224,7 @@ class StreamWriter:
     def _collect(self, out: bytearray) -> int:
         record = self.record
         committed = len(record.args)  # first: args is the column the appender extends last
+        waits = self._waits.ends(record)  # before the tasks: what they name was added before them
         updated_end = len(record.updated)  # before the tasks are read: a touch follows its change
         task_end = len(record.tasks)
         string_end = len(record.strings)
@@ -224,7 +233,9 @@ class StreamWriter:
         self._add_strings(out, string_end, joins)
         self._add_tasks(out, task_end, updated_end)
         self._add_stalls(out, stalls)
-        return self._add_rows(out, committed)
+        sent = self._add_rows(out, committed)
+        self._waits.add(out, record, waits, committed, task_end)
+        return sent
 
     def _add_strings(self, out: bytearray, string_end: int, joins: set[int]) -> None:
         # A join label whose string is newer than this snapshot waits for the next flush.
@@ -269,6 +280,60 @@ class StreamWriter:
             )
         self._rows = max(first, committed)
         return self._rows - first
+
+
+class _WaitEnds(NamedTuple):
+    """How far each wait-for table had grown when a flush began (see ``_WaitsSent.ends``)."""
+
+    targets: int
+    holds: int
+    alerts: int
+    objects_updated: int
+    objects: int
+
+
+class _WaitsSent:
+    """The WAITS and ALERTS half of a StreamWriter: what of the wait-for tables is sent so far."""
+
+    def __init__(self) -> None:
+        self.targets = self.holds = self.alerts = self.objects = self.objects_updated = 0
+
+    @staticmethod
+    def ends(record: EventRecord) -> _WaitEnds:
+        """The tables' lengths, read in the order the loop thread appends to them (an object
+        before the targets naming it, a task before an object naming it): each table read
+        names only what the ones read after it hold."""
+        targets, holds = len(record.targets), len(record.holds)
+        return _WaitEnds(targets & ~1, holds - holds % 3, len(record.alerts), len(record.objects_updated),
+                         len(record.objects))
+
+    def add(self, out: bytearray, record: EventRecord, ends: _WaitEnds, committed: int, task_end: int) -> None:
+        """Chunks for what is new; a target whose row is not sent yet waits for the next flush."""
+        targets = record.targets
+        target_end = self.targets
+        while target_end < ends.targets and targets[target_end] < committed:
+            target_end += 2
+        changed = sorted({oid for oid in record.objects_updated[self.objects_updated : ends.objects_updated]
+                          if oid < self.objects})
+        ids = changed + list(range(self.objects, ends.objects))
+        objects = [_object_dict(record.objects[oid], task_end) for oid in ids]
+        pairs = [[int(row), int(oid)] for row, oid in zip(targets[self.targets : target_end : 2],
+                                                             targets[self.targets + 1 : target_end : 2])]
+        holds = record.holds[self.holds : ends.holds]
+        triples = [[int(holds[i]), int(holds[i + 1]), int(holds[i + 2])] for i in range(0, len(holds), 3)]
+        for key, items in (("objects", objects), ("targets", pairs), ("holds", triples)):  # objects before what names them
+            for begin in range(0, len(items), _ITEMS_PER_CHUNK):
+                out += encode_chunk(ChunkType.WAITS, _json_bytes({key: items[begin : begin + _ITEMS_PER_CHUNK]}))
+        alerts = [[a.time_ns, a.kind, a.task, a.where, a.text] for a in record.alerts[self.alerts : ends.alerts]]
+        for begin in range(0, len(alerts), _ITEMS_PER_CHUNK):
+            out += encode_chunk(ChunkType.ALERTS, _json_bytes(alerts[begin : begin + _ITEMS_PER_CHUNK]))
+        self.targets, self.holds, self.alerts = target_end, ends.holds, ends.alerts
+        self.objects_updated, self.objects = ends.objects_updated, max(self.objects, ends.objects)
+
+
+def _object_dict(found: WaitObject, task_end: int) -> dict[str, Any]:
+    """An object as sent: members the viewer does not know yet come with the object's next update."""
+    return {"id": found.id, "kind": found.kind, "name": found.name, "tasks": [tid for tid in list(found.tasks) if tid < task_end]}
 
 
 # -- reading: bytes to chunks -------------------------------------------------------------
@@ -487,6 +552,29 @@ class _RowBatch:
         return stop - start
 
 
+def _list_of(body: dict[str, Any], key: str) -> list[Any]:
+    value = body.get(key, [])
+    if not isinstance(value, list):
+        raise _Bad(f"{key} are not a list")
+    return value
+
+
+def _ints(item: object, n: int) -> bool:
+    return isinstance(item, list) and len(item) == n and all(_is_int(value) for value in item)
+
+
+def _decode_object_item(item: object, tasks: int) -> WaitObject:
+    """A WaitObject from its JSON object; unknown keys are a newer minor version's, ignored."""
+    if not isinstance(item, dict):
+        raise _Bad("an object is not an object")
+    oid, kind, name, members = item.get("id"), item.get("kind"), item.get("name", ""), item.get("tasks", [])
+    if not (_is_int(oid) and oid >= 0 and isinstance(kind, str) and isinstance(name, str)):
+        raise _Bad(f"object {_short(oid)}")
+    if not isinstance(members, list) or not all(_is_int(tid) and 0 <= tid < tasks for tid in members):
+        raise _Bad(f"object {oid} joins tasks {_short(members)}")
+    return WaitObject(oid, kind, name, members)
+
+
 def _update_in_place(held: TaskInfo, fresh: TaskInfo) -> None:
     """A resent task changes the TaskInfo already held: models keep references to it."""
     for name in TaskInfo.__slots__:  # type: ignore[attr-defined]
@@ -521,6 +609,8 @@ class RecordBuilder:
             ChunkType.STATUS: self._status,
             ChunkType.END: self._end,
             ChunkType.REPLY: self._reply,
+            ChunkType.WAITS: self._waits,
+            ChunkType.ALERTS: self._alerts,
         }
 
     @property
@@ -619,6 +709,40 @@ class RecordBuilder:
             if not (isinstance(item, list) and len(item) == 2 and _is_int(item[0]) and isinstance(item[1], str)):
                 raise _Bad(f"stall {_short(item)}")
             self.record.stalls[item[0]] = item[1]
+
+    def _waits(self, payload: bytes) -> None:
+        body = _decode_object(payload)
+        record = self.record
+        for item in _list_of(body, "objects"):
+            found = _decode_object_item(item, len(record.tasks))
+            if found.id < len(record.objects):
+                held = record.objects[found.id]
+                held.kind, held.name, held.tasks = found.kind, found.name, found.tasks
+            elif found.id == len(record.objects):
+                record.objects.append(found)
+            else:
+                raise _Bad(f"object {found.id} follows {len(record.objects)}")
+        rows, objects, tasks = len(record.args), len(record.objects), len(record.tasks)
+        for item in _list_of(body, "targets"):
+            if not (_ints(item, 2) and 0 <= item[0] < rows and 0 <= item[1] < objects):
+                raise _Bad(f"target {_short(item)}")
+            record.targets.extend(item)
+        for item in _list_of(body, "holds"):
+            if not (_ints(item, 3) and item[0] >= 0 and 0 <= item[1] < objects and 0 <= item[2] <= tasks):
+                raise _Bad(f"hold {_short(item)}")
+            record.holds.extend(item)
+
+    def _alerts(self, payload: bytes) -> None:
+        items = _decode_json(payload)
+        if not isinstance(items, list):
+            raise _Bad("alerts are not a list")
+        tasks = len(self.record.tasks)
+        for item in items:
+            if not (isinstance(item, list) and len(item) == 5 and _is_int(item[0]) and item[0] >= 0
+                    and isinstance(item[1], str) and _is_int(item[2]) and -1 <= item[2] < tasks
+                    and isinstance(item[3], str) and isinstance(item[4], str)):
+                raise _Bad(f"alert {_short(item)}")
+            self.record.alerts.append(Alert(*item))
 
     def _output(self, payload: bytes) -> None:
         body = _decode_object(payload)
