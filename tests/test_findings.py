@@ -190,12 +190,14 @@ def test_headless_prints_the_findings_and_json_has_them(capsys: pytest.CaptureFi
     out = tmp_path / "out.json"
     result = in_process(capsys, "run", "deadlock", "--headless", "--virtual-time", "--json", str(out))
     assert result.returncode == 0
+    source = (Path(__file__).parent.parent / "scenarios" / "deadlock.py").read_text().splitlines()
+    stuck = f"scenarios/deadlock.py:{next(n for n, line in enumerate(source, 1) if 'async with payee_lock' in line)}"
     tail = result.stdout[result.stdout.index("findings (1):"):].splitlines()
-    assert tail[1].split() [:2] == ["deadlock", "scenarios/deadlock.py:31"]
+    assert tail[1].split()[:2] == ["deadlock", stuck], "the line where each waits for the other's lock"
     (entry,) = json.loads(out.read_text())["findings"]
     assert {"kind", "task", "line", "message", "tasks"} <= set(entry)
     assert (entry["kind"], entry["line"], sorted(entry["tasks"])) == (
-        "deadlock", "scenarios/deadlock.py:31", ["alice_to_bob", "bob_to_alice"])
+        "deadlock", stuck, ["alice_to_bob", "bob_to_alice"])
 
 
 def test_fail_on_exits_1_only_for_the_kinds_named(capsys: pytest.CaptureFixture[str]) -> None:

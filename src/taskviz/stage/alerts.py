@@ -36,8 +36,7 @@ _original_showwarnmsg: Any = None
 
 def traced_id(task: Any, run: Run) -> int:
     """The id ``run`` gave ``task``, or -1 if it is not one of its tasks."""
-    get_coro = getattr(task, "get_coro", None)
-    coro = get_coro() if get_coro is not None else None
+    coro = getattr(task, "_coro", None)  # not get_coro(): on 3.12.0-1 it crashes for a task finished eagerly
     if type(coro) is TracedCoroutine and coro._run is run:
         return coro._tid
     return -1

@@ -127,10 +127,7 @@ class WaitsFor:
             futures = list(obj)
         tids = []
         for future in futures:  # a gather of 100,000 tasks: one loop, no call per task
-            try:
-                coro = future.get_coro()
-            except AttributeError:  # a plain future
-                continue
+            coro = getattr(future, "_coro", None)  # not get_coro(): on 3.12.0-1 it crashes for a task finished eagerly
             if type(coro) is TracedCoroutine and coro._run is self:
                 tids.append(coro._tid)
         if oid is None:
