@@ -83,7 +83,7 @@ class SummaryBar(Static):
         grid.add_column(justify="right", no_wrap=True)
         grid.add_row(left, Text("  ") + status)  # two spaces: a cut title never runs into the status
         lesson = self._lesson(headline if finished and not error else "", point)
-        if lesson is not None:
+        if lesson is not None and not (blocked and live):  # while the loop is held, that is the news
             grid.add_row(*lesson)
         if blocked and live:
             banner = Text(f"⚠ {blocked}", style="bold red", no_wrap=True, overflow="ellipsis")
