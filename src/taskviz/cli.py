@@ -13,19 +13,21 @@ import sys
 import signal
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
-from typing import NoReturn, TextIO
+from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from . import __version__
 from .catalog import DEFAULT_SCENARIO, Scenario, ScenarioError, find, find_module, listing
 from .paths import PathError, writable, writable_folder
-from .recording.commands import CommandError, add_commands, export_command, open_command
+from .recording.arguments import CommandError, add_commands
 from .recording.files import RECORDING_SUFFIX, reason
-from .model.findings import KINDS as FINDING_KINDS
-from .runner import Finished, run_headless
-from .stage.program import run_exit_functions
-from .model.summary import write_summary
-from .report import print_timeline
+from .model.finding_kinds import KINDS as FINDING_KINDS
 from .text import visible
+
+if TYPE_CHECKING:
+    from .runner import Finished
+
+# Everything that runs a program, reads a recording or draws is imported by the command that
+# needs it: `taskviz --help` and a usage error stay quick (bench/bench_programs.py measures it).
 
 
 class _Parser(argparse.ArgumentParser):
@@ -145,8 +147,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "list":
             return _list()
         if args.command == "open":
+            from .recording.commands import open_command
             return open_command(args)
         if args.command == "export":
+            from .recording.commands import export_command
             return export_command(args)
         if args.command == "run" and args.headless:
             return _run_headless(args)
@@ -205,6 +209,11 @@ def _target(args: argparse.Namespace) -> Scenario:
 
 
 def _run_headless(args: argparse.Namespace) -> int:
+    from .model.summary import write_summary
+    from .report import print_timeline
+    from .runner import run_headless
+    from .stage.program import run_exit_functions
+
     scenario = _target(args)
     to_stdout = args.json == "-"
     until = (args.until or DEFAULT_UNTIL_S) if args.virtual_time else None
@@ -213,7 +222,7 @@ def _run_headless(args: argparse.Namespace) -> int:
     # collections then scan what python's would, not taskviz too
     gc.freeze()
     with _stdout_to_stderr() if to_stdout else contextlib.nullcontext():
-        finished = _run_saving(scenario, args.virtual_time, until, args.save)
+        finished = _run_saving(run_headless, scenario, args.virtual_time, until, args.save)
         run_exit_functions()
     gc.disable()  # the program is over: building the summary makes no garbage worth collecting
     out = sys.stderr if to_stdout else sys.stdout
@@ -237,8 +246,11 @@ def _run_headless(args: argparse.Namespace) -> int:
     return code
 
 
-def _run_saving(scenario: Scenario, virtual_time: bool, until: float | None, save: str | None) -> Finished:
-    """The headless run; a ``--save`` file that cannot be created stops it before the program starts."""
+def _run_saving(run_headless: Callable[..., Finished], scenario: Scenario, virtual_time: bool, until: float | None,
+                save: str | None) -> Finished:
+    """The headless run; a ``--save`` file that cannot be created stops it before the program starts.
+    (``run_headless`` is passed in: the runner is imported before ``gc.freeze()``, so its
+    objects are frozen with the rest of taskviz's.)"""
     try:
         return run_headless(scenario, virtual_time=virtual_time, until_s=until, save=save)
     except OSError as exc:
@@ -305,7 +317,8 @@ def _open_app(scenario: Scenario | None, virtual_time: bool, json_path: str | No
     if virtual_time:
         printed = io.StringIO()
         with contextlib.redirect_stdout(printed):
-            finished = _run_saving(start, True, until_s or DEFAULT_UNTIL_S, save)
+            from .runner import run_headless
+            finished = _run_saving(run_headless, start, True, until_s or DEFAULT_UNTIL_S, save)
         app = TaskvizApp(start, recording=finished, prints=printed.getvalue(), json_path=json_path,
                          screenshot_dir=screenshot_dir, present=present)
     else:

@@ -27,6 +27,7 @@ from typing import Any
 
 from ..wire.record import JOIN_OBJECTS, Alert, Outcome
 from .axis import NS, format_duration
+from .finding_kinds import KINDS
 from .timeline import State, TimelineModel, Track
 from .waitfor import Cycle, Edge, WaitFor
 from .waits import STATE_MASK
@@ -35,8 +36,6 @@ BLOCKING_NS = 100_000_000
 NO_AWAIT_NS = NS
 SELF_WAKE_MIN = 20
 
-KINDS = ("deadlock", "blocking", "no_await", "fire_and_forget", "self_wake", "never_awaited")
-"""Every kind of finding, most serious first: the names ``--fail-on`` takes."""
 
 _RUNNING, _READY, _AWAITING = int(State.RUNNING), int(State.READY), int(State.AWAITING)
 _SELF_WAKE = bytes((_RUNNING, _READY))  # a step that ended ready at once: the task woke itself
