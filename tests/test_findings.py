@@ -17,6 +17,7 @@ import pytest
 from taskviz import cli
 from taskviz.catalog import all_scenarios, find, load_main
 from taskviz.model.findings import KINDS, Finding, findings, no_await
+from taskviz.model.names import task_name
 from taskviz.model.timeline import TimelineModel
 from taskviz.runner import Finished, run_headless, run_main
 from taskviz.stage.awaits import display_path
@@ -38,6 +39,12 @@ def line_of(path: Path, text: str) -> str:
     return f"{display_path(str(path))}:{number}"
 
 
+def rows(finished: Finished, *names: str) -> list[str]:
+    """The row names (``names.task_name``) of the tasks the program named ``names``, in that order."""
+    ids = {info.name: info.id for info in finished.record.tasks}
+    return [task_name(finished.model, ids[name]) for name in names]
+
+
 def kinds(found: list[Finding]) -> list[str]:
     return [finding.kind for finding in found]
 
@@ -51,28 +58,34 @@ def test_the_deadlock_scenario_is_one_finding_naming_both_tasks_and_locks() -> N
     (deadlock,) = finished.findings
     line = line_of(path, "async with payee_lock:")
     assert (deadlock.kind, deadlock.line) == ("deadlock", line)
-    assert set(deadlock.tasks) == {"alice_to_bob", "bob_to_alice"} and deadlock.task in deadlock.tasks
+    alice, bob = rows(finished, "alice_to_bob", "bob_to_alice")
+    assert alice.startswith("alice_to_bob: transfer(") and bob.startswith("bob_to_alice: transfer(")
+    assert set(deadlock.tasks) == {alice, bob} and deadlock.task in deadlock.tasks, "named as on their rows"
     assert deadlock.at_ns == 100_000_000, "formed when the second transfer queued, at 0.1 s"
-    assert "lock bob_lock, held by bob_to_alice" in deadlock.message
-    assert "lock alice_lock, held by alice_to_bob" in deadlock.message
+    assert f"{alice} waits for lock bob_lock, held by {bob}" in deadlock.message
+    assert f"{bob} waits for lock alice_lock, held by {alice}" in deadlock.message
 
 
 def test_a_join_cycle_and_a_lock_taken_twice_are_deadlocks_though_timeouts_end_them() -> None:
     path = PROGRAMS / "findings_deadlock_join.py"
-    join, relock = headless(path).findings
-    assert (join.kind, set(join.tasks)) == ("deadlock", {"first", "second"})
+    finished = headless(path)
+    join, relock = finished.findings
+    first, second, relocker = rows(finished, "first", "second", "relock")
+    assert (join.kind, set(join.tasks)) == ("deadlock", {first, second})
     assert join.line == line_of(path, 'await tasks["second"]')
-    assert "second waits for first to finish (through wait)" in join.message
-    assert (relock.kind, relock.tasks, relock.task) == ("deadlock", ("relock",), "relock")
+    assert f"{second} waits for {first} to finish (through wait)" in join.message
+    assert (relock.kind, relock.tasks, relock.task) == ("deadlock", (relocker,), relocker)
     assert relock.line == line_of(path, "async with lock:  #")
-    assert "relock waits for lock lock, held by relock" in relock.message
+    assert f"{relocker} waits for lock lock, held by {relocker}" in relock.message
 
 
 def test_a_blocking_call_is_found_with_the_call_and_its_line() -> None:
     path = PROGRAMS / "findings_blocking_call.py"
-    (blocking,) = headless(path, virtual_time=False).findings
+    finished = headless(path, virtual_time=False)
+    (blocking,) = finished.findings
     assert (blocking.kind, blocking.line) == ("blocking", line_of(path, "time.sleep(0.15)"))
-    assert blocking.task.startswith("Task-") and "download" in blocking.message
+    assert blocking.task == task_name(finished.model, blocking.task_ids[0]) == "download", "asyncio's Task-N left out"
+    assert blocking.message.startswith("download held the event loop")
     assert "in time.sleep(0.15)" in blocking.message
 
 
@@ -99,8 +112,9 @@ def test_a_task_that_mostly_wakes_itself_is_found_and_one_that_waits_is_not() ->
 
 def test_a_coroutine_never_awaited_is_found_in_its_task_at_its_line() -> None:
     path = PROGRAMS / "findings_never_awaited.py"
-    (found,) = headless(path).findings
-    assert (found.kind, found.task) == ("never_awaited", "handler")
+    finished = headless(path)
+    (found,) = finished.findings
+    assert (found.kind, found.task) == ("never_awaited", *rows(finished, "handler"))
     assert found.line == line_of(path, "save()  # never awaited")
     assert found.message.startswith("coroutine 'save' was never awaited")
 
@@ -132,7 +146,7 @@ def _record_of_a_cruncher(step_ns: int, steps: int, awaits_every: int = 0) -> Ti
 
 def test_running_a_second_over_many_steps_without_an_await_is_found_and_shorter_stretches_are_not() -> None:
     (found,) = no_await(_record_of_a_cruncher(90_000_000, 12))
-    assert (found.kind, found.task, found.line) == ("no_await", "cruncher", "mine.py:21")
+    assert (found.kind, found.task, found.line) == ("no_await", "cruncher: crunch", "mine.py:21"), "named as on its row"
     assert "over 13 steps" in found.message and "1.08 s" in found.message
     assert findings(_record_of_a_cruncher(90_000_000, 12)) == [found], "90 ms steps are not blocking ones"
     assert no_await(_record_of_a_cruncher(90_000_000, 12, awaits_every=6)) == [], "an await every 0.54 s"
@@ -196,8 +210,8 @@ def test_headless_prints_the_findings_and_json_has_them(capsys: pytest.CaptureFi
     assert tail[1].split()[:2] == ["deadlock", stuck], "the line where each waits for the other's lock"
     (entry,) = json.loads(out.read_text())["findings"]
     assert {"kind", "task", "line", "message", "tasks"} <= set(entry)
-    assert (entry["kind"], entry["line"], sorted(entry["tasks"])) == (
-        "deadlock", stuck, ["alice_to_bob", "bob_to_alice"])
+    assert (entry["kind"], entry["line"]) == ("deadlock", stuck)
+    assert [task.split(":")[0] for task in sorted(entry["tasks"])] == ["alice_to_bob", "bob_to_alice"]
 
 
 def test_fail_on_exits_1_only_for_the_kinds_named(capsys: pytest.CaptureFixture[str]) -> None:

@@ -16,8 +16,9 @@ and from what the stage noticed (``EventRecord.alerts``):
   wake-ups, ``SELF_WAKE_MIN`` times at least: a busy loop of ``sleep(0)``;
 * ``never_awaited``: a coroutine made and never awaited (Python's RuntimeWarning).
 
-Everything from the program (names, messages) is returned as it came: a view passes it
-through ``taskviz.text.visible``.
+A task is named as on its row (``names.task_name``, already safe to draw); the rest of
+a message may hold the program's own text (an exception's), so a view passes it through
+``taskviz.text.visible``.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from typing import Any
 from ..wire.record import JOIN_OBJECTS, Alert, Outcome
 from .axis import NS, format_duration
 from .finding_kinds import KINDS
+from .names import task_name
 from .timeline import State, TimelineModel, Track
 from .waitfor import Cycle, Edge, WaitFor
 from .waits import STATE_MASK
@@ -68,20 +70,6 @@ def findings(model: TimelineModel) -> list[Finding]:
     return out
 
 
-def task_name(model: TimelineModel, tid: int) -> str:
-    info = model.record.tasks[tid]
-    return info.name or info.coro
-
-
-def _who(model: TimelineModel, tid: int) -> str:
-    """A task in a sentence: its name, with its coroutine when the name is asyncio's "Task-7"."""
-    info = model.record.tasks[tid]
-    coro = info.coro.rsplit(".", 1)[-1]
-    if not info.name or info.name == coro:
-        return coro
-    return f"{coro} ({info.name})" if info.name.startswith("Task-") else info.name
-
-
 def deadlocks(model: TimelineModel) -> list[Finding]:
     if not model.record.targets:
         return []
@@ -98,7 +86,7 @@ def _deadlock(model: TimelineModel, cycle: Cycle) -> Finding:
 
 
 def _edge_words(model: TimelineModel, edge: Edge, next_task: int) -> str:
-    waiter, other = _who(model, edge.task), _who(model, next_task)
+    waiter, other = task_name(model, edge.task), task_name(model, next_task)
     found = edge.object
     if found.kind == "lock":
         what = f"lock {found.name}" if found.name else "a lock"
@@ -117,8 +105,9 @@ def blocking(model: TimelineModel) -> list[Finding]:
         tid = int(model.step_tasks[index])
         call = calls.get(start + model.origin_ns, "")
         what = f" in {call}" if call else ""
-        message = f"{_who(model, tid)} held the event loop {format_duration(end - start)}{what}: no other task could run"
-        out.append(Finding("blocking", task_name(model, tid), model.step_where(index), message, start, (tid,)))
+        name = task_name(model, tid)
+        message = f"{name} held the event loop {format_duration(end - start)}{what}: no other task could run"
+        out.append(Finding("blocking", name, model.step_where(index), message, start, (tid,)))
     return out
 
 
@@ -135,7 +124,7 @@ def no_await(model: TimelineModel) -> list[Finding]:
         if stretch is not None:
             start, running, steps = stretch
             name = task_name(model, track.info.id)
-            message = (f"{_who(model, track.info.id)} ran {format_duration(running)} over {steps} steps without awaiting anything "
+            message = (f"{name} ran {format_duration(running)} over {steps} steps without awaiting anything "
                        f"(only bare yields, like sleep(0)): it never waits for what it needs")
             out.append(Finding("no_await", name, track.info.created_at, message, start, (track.info.id,)))
     return out
@@ -166,12 +155,12 @@ def fire_and_forget(model: TimelineModel) -> list[Finding]:
         if alert.kind != "exception_handler" or not 0 <= alert.task < len(model.tracks):
             continue
         info = tasks[alert.task]
-        name, who = task_name(model, alert.task), _who(model, alert.task)
+        name = task_name(model, alert.task)
         if "never retrieved" in alert.text:
-            message = (f"{who} failed with {info.exception or alert.text} and nobody awaited it: "
+            message = (f"{name} failed with {info.exception or alert.text} and nobody awaited it: "
                        f"asyncio could only log \"Task exception was never retrieved\"")
         elif "destroyed" in alert.text:
-            message = f"{who} was destroyed while still pending: nobody kept a reference to it"
+            message = f"{name} was destroyed while still pending: nobody kept a reference to it"
         else:
             continue
         out.setdefault(alert.task, Finding("fire_and_forget", name, info.created_at, message,
@@ -181,9 +170,10 @@ def fire_and_forget(model: TimelineModel) -> list[Finding]:
         tid = track.info.id
         if tid not in out and tid not in joined and _cancelled_when_main_returned(model, track):
             root = model.record.tasks[_root(model, tid)].coro.rsplit(".", 1)[-1]
-            message = (f"{_who(model, tid)} was still running when {root}() returned, so it was cancelled "
+            name = task_name(model, tid)
+            message = (f"{name} was still running when {root}() returned, so it was cancelled "
                        f"unfinished: nobody awaited it")
-            out[tid] = Finding("fire_and_forget", task_name(model, tid), track.info.created_at, message,
+            out[tid] = Finding("fire_and_forget", name, track.info.created_at, message,
                                track.finished_ns or 0, (tid,))
     return list(out.values())
 
@@ -214,7 +204,7 @@ def self_wake(model: TimelineModel) -> list[Finding]:
         wakes = states.count(_READY)
         if own >= SELF_WAKE_MIN and 2 * own > wakes:
             name = task_name(model, track.info.id)
-            message = (f"{_who(model, track.info.id)} woke itself {own} times of {wakes} (bare yields, like sleep(0) in a loop): "
+            message = (f"{name} woke itself {own} times of {wakes} (bare yields, like sleep(0) in a loop): "
                        f"it keeps the loop busy polling instead of awaiting what it waits for")
             out.append(Finding("self_wake", name, track.info.created_at, message, track.created_ns, (track.info.id,)))
     return out

@@ -28,6 +28,7 @@ Runs an asyncio program for real and shows every task it creates.
 | **c** | cancel the selected task |
 | **e** | event log: only the selected task / everyone |
 | **w** | what to watch for in this scenario |
+| **F** | findings: what looks wrong (a deadlock, a blocked loop, a task fired and forgotten...), each with its task and line; Enter on one selects its row and shows its instant. They are marked on the time axis (⇄ a deadlock, ⚠ the rest) and before their tasks' names; a deadlock is said in the header while it holds |
 | **s** | show / hide the scenario list |
 | **l** | show / hide the event log |
 | **k** | show / hide the legend under the timeline |
@@ -99,8 +100,8 @@ _WAIT_MEANS = {
 def states_table() -> str:
     """The legend as a table, from the palette's own tables: the help cannot disagree with the screen."""
     rows = ["| look | state | means |", "|---|---|---|"]
-    rows += [f"| `{palette.GLYPHS[state]}` | {palette.NAMES[state]} | {_STATE_MEANS.get(state, "")} |" for state in palette.LEGEND_ORDER]
-    rows += [f"| `{palette.WAIT_GLYPHS[kind]}` | awaiting: {palette.WAIT_NAMES[kind]} | {_WAIT_MEANS.get(kind, "")} |"
+    rows += [f"| `{palette.GLYPHS[state]}` | {palette.NAMES[state]} | {_STATE_MEANS.get(state, '')} |" for state in palette.LEGEND_ORDER]
+    rows += [f"| `{palette.WAIT_GLYPHS[kind]}` | awaiting: {palette.WAIT_NAMES[kind]} | {_WAIT_MEANS.get(kind, '')} |"
              for kind in palette.WAIT_ORDER]
     return "\n".join(rows)
 

@@ -22,6 +22,7 @@ from ...model.headline import headline
 from ...text import visible
 from ..session import Session
 from ..widgets import EventLog, KeyHints, LegendBar, ScenarioList, SourceView, StatusBar, SummaryBar, TaskDetails, TimelineView, TransportBar
+from ..widgets.findings_panel import FindingsPanel, point_at
 from .live_controls import LiveControls
 from .panel_controls import PanelControls
 from .pointers import blocked_text, source_line, source_title
@@ -40,6 +41,7 @@ class MainScreen(ReplayControls, LiveControls, PanelControls, Screen[None]):
         Binding("c", "cancel_task", "Cancel task"),
         Binding("e", "filter_log", "Events: task/all"),
         Binding("w", "notes", "Watch for"),
+        Binding("F", "findings", "Findings", key_display="F"),
         Binding("s", "toggle_scenarios", "Scenarios"),
         Binding("p", "present", "Present"),
         Binding("l", "toggle_log", "Log", show=False),
@@ -87,6 +89,7 @@ class MainScreen(ReplayControls, LiveControls, PanelControls, Screen[None]):
             yield ScenarioList(self.scenarios, id="scenarios")
             with Vertical(id="center"):
                 yield TimelineView(id="timeline")
+                yield FindingsPanel(id="findings")
                 yield EventLog(id="log")
             with Vertical(id="side"):
                 yield TaskDetails(id="details")
@@ -127,6 +130,7 @@ class MainScreen(ReplayControls, LiveControls, PanelControls, Screen[None]):
         session = self.session
         self._told_finished = False
         self._replay_shown = (0, -1)
+        self.query_one(FindingsPanel).new_run()
         self.set_class(session.player is not None, "replay")
         self.refresh_bindings()
         self.timeline.show(session.model, None if session.finished else session.now_ns)
@@ -154,6 +158,7 @@ class MainScreen(ReplayControls, LiveControls, PanelControls, Screen[None]):
             timeline.stop_clock()
         timeline.tick()
         now_ns = session.now_ns()
+        found = self.query_one(FindingsPanel).frame(model, live, now_ns, timeline)
         self.query_one(LegendBar).show(model)
         self.query_one(TaskDetails).show(model, timeline.selected, now_ns, group=timeline.selected_group)
         log = self.query_one(EventLog)
@@ -176,6 +181,7 @@ class MainScreen(ReplayControls, LiveControls, PanelControls, Screen[None]):
             error=visible(session.error or session.outcome() or "") or None,
             replay=session.player is not None,
             virtual_time=session.tape is not None and session.tape.virtual_time,
+            deadlock=found.deadlock_words(now_ns),
         )
         self.query_one(StatusBar).show(
             lag_ms=self._lag_ms,
@@ -224,6 +230,14 @@ class MainScreen(ReplayControls, LiveControls, PanelControls, Screen[None]):
         if log.filter_task is not None and event.task_id is not None:
             log.set_filter(event.task_id)
         self.frame()
+
+    def action_findings(self) -> None:
+        """Show (and focus) or hide what looks wrong in the run."""
+        panel = self.query_one(FindingsPanel)
+        (panel if panel.toggle() else self.timeline).focus()
+
+    def on_findings_panel_chosen(self, event: FindingsPanel.Chosen) -> None:
+        point_at(self.timeline, event.finding)
 
     def action_present(self) -> None:
         """Presenter mode: the timeline alone, tall and high-contrast, over this screen."""

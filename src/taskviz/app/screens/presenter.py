@@ -18,6 +18,7 @@ from textual.widgets import Footer
 
 from ...model.headline import headline
 from ...text import visible
+from ..found import watch_for
 from ..widgets.presenter_caption import PresenterCaption, Where
 from ..widgets.presenter_source import PresenterSource
 from ..widgets.presenter_timeline import PresenterTimeline
@@ -79,8 +80,9 @@ class PresenterScreen(Screen[None]):
         where = Where(session.wall_ns if finished else now_ns, session.live, session.paused, finished,
                       session.player is not None, session.speed, visible(session.error or "") or None)
         title = f"{scenario.name} — {scenario.title}" if scenario else "taskviz"
+        deadlock = watch_for(model).found.deadlock_words(now_ns) if model is not None else None
         self.query_one(PresenterCaption).show(visible(title), visible(scenario.point if scenario else ""), visible(measured),
-                                              where)
+                                              where, deadlock)
         self.query_one(PresenterSource).show(*current_line(model, scenario, current_task(model, scenario, selected)))
 
     # -- keys: the main screen's own actions -----------------------------------------------------

@@ -11,6 +11,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from ...model.axis import format_duration
+from ..found import DEADLOCK_MARK
 
 
 @dataclass(frozen=True)
@@ -60,9 +61,10 @@ class PresenterCaption(Static):
         self._shown: tuple[object, ...] = ()
         self._lines = 0
 
-    def show(self, title: str, point: str, headline: str, where: Where) -> None:
-        """``headline``: the run's measure of the point; "" until there is one."""
-        key = (title, point, headline, where.elapsed_ns // 10_000_000, where)
+    def show(self, title: str, point: str, headline: str, where: Where, deadlock: str | None = None) -> None:
+        """``headline``: the run's measure of the point; "" until there is one. ``deadlock``: the
+        tasks waiting for each other at the instant shown, in words, while they do."""
+        key = (title, point, headline, where.elapsed_ns // 10_000_000, where, deadlock)
         if key == self._shown:
             return
         self._shown = key
@@ -75,5 +77,7 @@ class PresenterCaption(Static):
             lines.append(Text.assemble(("▸ ", "bold"), (point, "bold")))
         if headline:
             lines.append(Text.assemble(("→ ", "bold"), (headline, "bold underline")))
+        if deadlock:
+            lines.append(Text(f"{DEADLOCK_MARK} DEADLOCK: {deadlock}", style="bold red", no_wrap=True, overflow="ellipsis"))
         self.update(Group(*lines), layout=len(lines) != self._lines)  # a new layout only when it grows or shrinks
         self._lines = len(lines)

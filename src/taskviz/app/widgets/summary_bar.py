@@ -16,6 +16,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from ...model.axis import format_duration
+from ..found import DEADLOCK_MARK
 
 
 NARROW = 100  # below this many columns the badges take less room from the title
@@ -34,20 +35,24 @@ class SummaryBar(Static):
 
     def show(self, *, title: str, elapsed_ns: int, alive: int, tasks: int, live: bool, paused: bool,
              finished: bool, error: str | None, headline: str = "", point: str = "", speed: float = 1.0,
-             blocked: str | None = None, replay: bool = False, virtual_time: bool = False) -> None:
+             blocked: str | None = None, replay: bool = False, virtual_time: bool = False,
+             deadlock: str | None = None) -> None:
         """``headline``: the run's measured point (shown once finished); ``point``: the scenario's
         point in words (shown until then, and beside the headline where there is room).
 
         ``blocked``: what holds the loop right now, said while it lasts (a presenter's "see, it froze").
+
+        ``deadlock``: the tasks waiting for each other in a cycle at the instant shown, in words
+        (``app/found``): said while it holds, live or not, over the rest: nothing else there matters more.
 
         ``replay`` and ``virtual_time`` put a badge before the title, so an audience never
         takes a recording for a live run, nor a virtual clock's timings for real ones.
         """
         self._last = dict(title=title, elapsed_ns=elapsed_ns, alive=alive, tasks=tasks, live=live, paused=paused,
                           finished=finished, headline=headline, point=point, error=error, speed=speed, blocked=blocked, replay=replay,
-                          virtual_time=virtual_time)
+                          virtual_time=virtual_time, deadlock=deadlock)
         key = (title, elapsed_ns // 10_000_000, alive, tasks, live, paused, finished, headline if finished else "", point, error, speed,
-               blocked, replay, virtual_time, self.size.width < NARROW)
+               blocked, replay, virtual_time, self.size.width < NARROW, deadlock)
         if key == self._shown:
             return
         self._shown = key
@@ -83,9 +88,11 @@ class SummaryBar(Static):
         grid.add_column(justify="right", no_wrap=True)
         grid.add_row(left, Text("  ") + status)  # two spaces: a cut title never runs into the status
         lesson = self._lesson(headline if finished and not error else "", point)
-        if lesson is not None and not (blocked and live):  # while the loop is held, that is the news
+        if lesson is not None and not (blocked and live) and not deadlock:  # while the loop is held, that is the news
             grid.add_row(*lesson)
-        if blocked and live:
+        if deadlock:
+            self.update(Group(grid, Text(f"{DEADLOCK_MARK} DEADLOCK: {deadlock}", style="bold red", no_wrap=True, overflow="ellipsis")))
+        elif blocked and live:
             banner = Text(f"⚠ {blocked}", style="bold red", no_wrap=True, overflow="ellipsis")
             self.update(Group(grid, banner))
         else:

@@ -24,6 +24,7 @@ from ...model.folding import Folding, Row
 from ...model.timeline import Lane, State, TimelineModel
 from ...model.names import fit_name, task_name
 from ...textchart import fit_cells
+from ..found import DEADLOCK_COLOR, DEADLOCK_MARK, FINDING_COLOR, FINDING_MARK, watch_for
 
 if TYPE_CHECKING:
     from textual.geometry import Offset, Region, Size
@@ -150,7 +151,26 @@ class TimelinePainting:
         now = self.now_ns()
         header = f" {format_duration(now)}" if self.model is not None else ""
         segments = [Segment(header.ljust(self.label_width + 1)[: self.label_width + 1], axis_style), Segment("".join(text), axis_style)]
-        return Strip(segments).crop_extend(0, width, self.rich_style)
+        return self._finding_marks(Strip(segments)).crop_extend(0, width, self.rich_style)
+
+    def _finding_marks(self, strip: Strip) -> Strip:
+        """Each finding made by now a mark on the axis at its instant: ⇄ a deadlock, ⚠ the rest (``app/found``)."""
+        model = self.model
+        marks = watch_for(model).found.axis_marks(self.now_ns(), self.view_start_ns, self.ns_per_cell,
+                                                  self.chart_width) if model is not None else {}
+        if not marks:
+            return strip
+        light = self._light()
+        looks = {mark: self.rich_style + Style(color=palette.on_light(color) if light else color, bold=True)
+                 for mark, color in ((DEADLOCK_MARK, DEADLOCK_COLOR), (FINDING_MARK, FINDING_COLOR))}
+        x0 = self.label_width + 1
+        cuts = sorted({x for cell in marks for x in (x0 + cell, x0 + cell + 1)} | {strip.cell_length})
+        pieces, start = [], 0
+        for piece, end in zip(strip.divide(cuts), cuts):
+            mark = marks.get(start - x0) if end == start + 1 else None
+            pieces.append(Strip([Segment(mark, looks[mark])], 1) if mark else piece)
+            start = end
+        return Strip.join(pieces)
 
     def _loop_line(self, width: int) -> Strip:
         """Idle, busy, a brief step, or blocked (one step of BLOCK_NS or more), cell by cell."""
@@ -207,8 +227,7 @@ class TimelinePainting:
         label_style = self.get_component_rich_style("timeline--server" if server else "timeline--label")
         if tid == self.selected:
             label_style += self.get_component_rich_style("timeline--selected-label")
-        name = fit_name("  " * min(self._depth(tid), 5) + task_name(model, tid), self.label_width)
-        segments = [Segment(name + " ", label_style)]
+        segments = [self._marked_label(tid, "  " * min(self._depth(tid), 5) + task_name(model, tid), label_style)]
         styles = self._bar_styles(track.thread, server)
         run_code, start = -1, 0
         for i, value in enumerate(bytes(cells) + b"\xff"):
@@ -223,6 +242,18 @@ class TimelinePainting:
             tint = self.get_component_rich_style("timeline--selected")
             segments[1:] = _over(Strip(segments[1:]), tint)
         return self._with_now(Strip(segments), width)
+
+    def _marked_label(self, tid: int, text: str, style: Style) -> Segment:
+        """A task's label; a task in a deadlock (from when its cycle formed) in bold red after ⇄, one with
+        another finding in amber after ⚠ (``app/found``)."""
+        model = self.model
+        mark = watch_for(model).found.mark(tid, self.now_ns()) if model is not None else None
+        if mark is None:
+            return Segment(fit_name(text, self.label_width) + " ", style)
+        color = DEADLOCK_COLOR if mark == DEADLOCK_MARK else FINDING_COLOR
+        look = Style(color=palette.on_light(color) if self._light() else color, bold=True)
+        name = text.lstrip(" ")
+        return Segment(fit_name(f"{text[: len(text) - len(name)]}{mark} {name}", self.label_width) + " ", style + look)
 
     def _group_line(self, owner: str, width: int) -> Strip:
         """A library's folded row: its name and count, dimmed, and its members' activity together."""
