@@ -32,6 +32,8 @@ Runs an asyncio program for real and shows every task it creates.
 | **l** | show / hide the event log |
 | **k** | show / hide the legend under the timeline |
 | **i** | libraries' own tasks (aiohttp's, asyncio's): folded into one row per library, or a row each |
+| **T** | task tree: who created whom, each task's state and what it awaits now, gathers and TaskGroups as groups; moving in it selects the task's row (Escape or T goes back) |
+| **g** | who waits for whom now: chains of tasks, locks, queues and events; a deadlock (a cycle) said in red with its tasks and lines (Escape or g goes back) |
 | **p** | presenter mode: the timeline alone, tall rows, the point as a caption, the current line of code below (`--present` starts in it) |
 | **tab** | move between the scenario list and the timeline |
 | **t** | light / dark theme |
@@ -99,8 +101,8 @@ _WAIT_MEANS = {
 def states_table() -> str:
     """The legend as a table, from the palette's own tables: the help cannot disagree with the screen."""
     rows = ["| look | state | means |", "|---|---|---|"]
-    rows += [f"| `{palette.GLYPHS[state]}` | {palette.NAMES[state]} | {_STATE_MEANS.get(state, "")} |" for state in palette.LEGEND_ORDER]
-    rows += [f"| `{palette.WAIT_GLYPHS[kind]}` | awaiting: {palette.WAIT_NAMES[kind]} | {_WAIT_MEANS.get(kind, "")} |"
+    rows += [f"| `{palette.GLYPHS[state]}` | {palette.NAMES[state]} | {_STATE_MEANS.get(state, '')} |" for state in palette.LEGEND_ORDER]
+    rows += [f"| `{palette.WAIT_GLYPHS[kind]}` | awaiting: {palette.WAIT_NAMES[kind]} | {_WAIT_MEANS.get(kind, '')} |"
              for kind in palette.WAIT_ORDER]
     return "\n".join(rows)
 
