@@ -33,6 +33,8 @@ Runs an asyncio program for real and shows every task it creates.
 | **l** | show / hide the event log |
 | **k** | show / hide the legend under the timeline |
 | **i** | libraries' own tasks (aiohttp's, asyncio's): folded into one row per library, or a row each |
+| **T** | task tree: who created whom, each task's state and what it awaits now, gathers and TaskGroups as groups; moving in it selects the task's row (Escape or T goes back) |
+| **g** | who waits for whom now: chains of tasks, locks, queues and events; a deadlock (a cycle) said in red with its tasks and lines (Escape or g goes back) |
 | **p** | presenter mode: the timeline alone, tall rows, the point as a caption, the current line of code below (`--present` starts in it) |
 | **tab** | move between the scenario list and the timeline |
 | **t** | light / dark theme |

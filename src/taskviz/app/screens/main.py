@@ -28,6 +28,8 @@ from .panel_controls import PanelControls
 from .pointers import blocked_text, source_line, source_title
 from .presenter import PresenterScreen
 from .replay_controls import ReplayControls
+from .task_tree import TaskTreeScreen
+from .wait_graph import WaitGraphScreen
 
 FPS = 20  # the program runs in a process of its own: frames cost it nothing but a share of the CPU
 NARROW = 130  # below this many columns the side panels go under the timeline
@@ -44,6 +46,8 @@ class MainScreen(ReplayControls, LiveControls, PanelControls, Screen[None]):
         Binding("F", "findings", "Findings", key_display="F"),
         Binding("s", "toggle_scenarios", "Scenarios"),
         Binding("p", "present", "Present"),
+        Binding("T", "task_tree", "Tree", key_display="T"),
+        Binding("g", "wait_graph", "Waits"),
         Binding("l", "toggle_log", "Log", show=False),
         Binding("k", "toggle_legend", "Legend", show=False),
         Binding("i", "toggle_library", "Library"),
@@ -242,6 +246,14 @@ class MainScreen(ReplayControls, LiveControls, PanelControls, Screen[None]):
     def action_present(self) -> None:
         """Presenter mode: the timeline alone, tall and high-contrast, over this screen."""
         self.app.push_screen(PresenterScreen(self))
+
+    def action_task_tree(self) -> None:
+        """The task tree over this screen: who created whom, live, its cursor selecting rows here."""
+        self.app.push_screen(TaskTreeScreen(self))
+
+    def action_wait_graph(self) -> None:
+        """Who waits for whom at the instant shown, deadlocks named, over this screen."""
+        self.app.push_screen(WaitGraphScreen(self))
 
     def action_run(self) -> None:
         scenario = self.current_scenario()
