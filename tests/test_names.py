@@ -47,6 +47,12 @@ def test_twins_are_numbered_in_creation_order_and_the_first_keeps_the_plain_name
     ]
 
 
+def test_a_name_that_repeats_the_call_is_said_once() -> None:
+    model = model_of(task(0, "main"), task(1, "first", name="first"), task(2, "fetch", "1", name="fetch(1)"),
+                     task(3, "fetch", "2", name="fetch"))
+    assert [task_name(model, tid) for tid in (1, 2, 3)] == ["first", "fetch(1)", "fetch(2)"], "not 'first: first'"
+
+
 def test_a_task_named_later_leaves_its_twins_and_the_numbers_follow() -> None:
     model = model_of(task(0, "main"), task(1, "worker"), task(2, "worker"), task(3, "worker"))
     assert [task_name(model, tid) for tid in (1, 2, 3)] == ["worker", "worker #2", "worker #3"]

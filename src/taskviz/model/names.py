@@ -37,7 +37,7 @@ def base_name(info: TaskInfo) -> str:
     call = f"{coro}({info.args})" if info.args else coro
     if info.kind == "thread":
         return visible(f"thread {call}")
-    named = info.name and not info.name.startswith("Task-")
+    named = info.name and not info.name.startswith("Task-") and info.name not in (coro, call)  # not "first: first"
     return visible(f"{info.name}: {call}" if named else call)
 
 
