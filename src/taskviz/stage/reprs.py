@@ -114,11 +114,16 @@ def _plain_exception(exc: BaseException) -> str:
     return type(exc).__name__ + detail
 
 
+ARGS_LIMIT = 32
+"""A call's arguments in a label: "transfer('alice', Lock, 'bob', Lock, 10)" whole; a row
+cuts what it cannot fit with "…", the details panel shows it all."""
+
+
 def _cut(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def describe_args(values: Iterable[Any], limit: int = 17, describe: Callable[[Any, int], str | None] = now) -> str:
+def describe_args(values: Iterable[Any], limit: int = ARGS_LIMIT, describe: Callable[[Any, int], str | None] = now) -> str:
     """``2, 'Users'``: the arguments of a call, short enough for a row label.
 
     Objects without a repr of their own say nothing, so they are left out; long strings
