@@ -32,6 +32,7 @@ Runs an asyncio program for real and shows every task it creates.
 | **l** | show / hide the event log |
 | **k** | show / hide the legend under the timeline |
 | **i** | libraries' own tasks (aiohttp's, asyncio's): folded into one row per library, or a row each |
+| **o** | the program's queues, semaphores and locks: a row each under the event loop (how full, who holds it), or hidden |
 | **p** | presenter mode: the timeline alone, tall rows, the point as a caption, the current line of code below (`--present` starts in it) |
 | **tab** | move between the scenario list and the timeline |
 | **t** | light / dark theme |
@@ -69,7 +70,9 @@ The one-line legend under the timeline names the same looks (**k** hides it).
 {states}
 
 The **event loop** lane shows who holds the loop at each instant; a red bar is one step
-of 20 ms or more that blocked every other task.
+of 20 ms or more that blocked every other task. Under it, a row per queue, semaphore and
+lock the program used: a queue's fill level (`▁▂▃▄▅▆▇█`, eighths of its maxsize, or of the
+most it held), a semaphore's free slots, a lock's holder (its name, or a solid bar).
 """
 
 
@@ -99,8 +102,8 @@ _WAIT_MEANS = {
 def states_table() -> str:
     """The legend as a table, from the palette's own tables: the help cannot disagree with the screen."""
     rows = ["| look | state | means |", "|---|---|---|"]
-    rows += [f"| `{palette.GLYPHS[state]}` | {palette.NAMES[state]} | {_STATE_MEANS.get(state, "")} |" for state in palette.LEGEND_ORDER]
-    rows += [f"| `{palette.WAIT_GLYPHS[kind]}` | awaiting: {palette.WAIT_NAMES[kind]} | {_WAIT_MEANS.get(kind, "")} |"
+    rows += [f"| `{palette.GLYPHS[state]}` | {palette.NAMES[state]} | {_STATE_MEANS.get(state, '')} |" for state in palette.LEGEND_ORDER]
+    rows += [f"| `{palette.WAIT_GLYPHS[kind]}` | awaiting: {palette.WAIT_NAMES[kind]} | {_WAIT_MEANS.get(kind, '')} |"
              for kind in palette.WAIT_ORDER]
     return "\n".join(rows)
 
