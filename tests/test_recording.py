@@ -72,7 +72,7 @@ def test_a_headless_save_opens_as_the_live_model(name: str, tmp_path: Path) -> N
     assert opened.finished.exit_code == live.exit_code
     meta = opened.recording.meta
     assert meta["name"] == name and meta["source"] == find(name).source
-    assert meta["format"] == "1.1" and meta["python"] == sys.version.split()[0] and meta["virtual_time"] is True
+    assert meta["format"] == "1.2" and meta["python"] == sys.version.split()[0] and meta["virtual_time"] is True
     assert meta["taskviz"] and isinstance(meta["started_at"], float) and abs(meta["started_at"] - time.time()) < 600
 
 
@@ -408,7 +408,7 @@ def test_a_saved_file_is_the_stage_stream_format_from_its_first_byte(tmp_path: P
     data = saved_basic(tmp_path).read_bytes()
     reader = StreamReader("x")
     chunks = reader.feed(data)
-    assert data.startswith(MAGIC) and reader.pending == 0 and reader.version == (1, 1)
+    assert data.startswith(MAGIC) and reader.pending == 0 and reader.version == (1, 2)
     assert chunks[0].type == 1 and chunks[-1].type == 8, "META first, END last"
 
 

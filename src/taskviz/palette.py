@@ -95,6 +95,8 @@ LOOP_IDLE = "·"  # the loop waits in its selector: nothing to run
 LOOP_BUSY_COLOR = "#3ddc84"
 LOOP_BLOCKED_COLOR = "#ff5f5f"
 LOOP_IDLE_COLOR = "#6c6c6c"
+OBJECT_COLOR = "#d4a373"  # a queue's, semaphore's or lock's row (``model/primitives.py``): a colour of its own
+OBJECT_NAME_COLOR = "#f4d8b8"  # the name of a lock's holder, written over its bar
 
 LEGEND_ORDER = (
     State.RUNNING, State.STEP, State.READY, State.AWAITING, State.PENDING, State.DONE, State.FAILED, State.CANCELLED,

@@ -11,6 +11,8 @@ from .text import visible
 from .model.axis import format_duration, ticks
 from .model.folding import Folding, folding_for
 from .model.names import fit_name, task_name
+from .model.primitives import NAME, holder_name, primitives_for
+from .model.primitives import bar as object_bar
 from .model.summary import Gain
 from .model.timeline import BLOCK_NS, State, TimelineModel
 
@@ -86,6 +88,7 @@ def render(model: TimelineModel, *, title: str, wall_ns: int, gain: Gain, width:
     lane = [_color(palette.LOOP_GLYPHS[kind], palette.LOOP_COLORS[kind], color)
             for kind, _ in model.loop_cells(0, dt, chart_width)]
     lines.append(f"{'event loop':<{LABEL_WIDTH}} " + "".join(lane).rstrip())
+    lines += object_lines(model, dt, chart_width, color)
 
     folding = folding_for(model)
     rows = folding.rows(show_library=all_tasks)
@@ -112,6 +115,21 @@ def render(model: TimelineModel, *, title: str, wall_ns: int, gain: Gain, width:
     lines += ["", legend, _segments(palette.loop_legend_segments(), color), ""]
     lines += [fit_cells(line, width).rstrip() for line in summary_lines(model, wall_ns, gain, point, headline)]
     return "\n".join(lines)
+
+
+def object_lines(model: TimelineModel, dt: int, width: int, color: bool) -> list[str]:
+    """A row per queue, semaphore and lock the program used (``model/primitives.py``), under the loop lane."""
+    primitives = primitives_for(model)
+    lines = []
+    for oid in primitives.shown():
+        runs = object_bar(primitives, oid, primitives.cells(oid, 0, dt, width), lambda tid: holder_name(model, tid))
+        room = len("".join(part for part, _ in runs).rstrip())  # trailing blanks left off, coloured or not
+        text = []
+        for part, what in runs:
+            part, room = part[: max(0, room)], room - len(part)
+            text.append(_color(part, palette.OBJECT_NAME_COLOR if what == NAME else palette.OBJECT_COLOR, color))
+        lines.append(f"{fit_cells(primitives.label(oid), LABEL_WIDTH)} " + "".join(text))
+    return lines
 
 
 def summary_lines(model: TimelineModel, wall_ns: int, gain: Gain, point: str = "",

@@ -19,7 +19,7 @@ import weakref
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from . import alerts, locks
+from . import alerts, levels, locks
 from .task_class import install as install_task_class, real_task_class
 from .wakeups import watching_call_soon
 from .wrapper import TracedCoroutine
@@ -38,7 +38,7 @@ class _LoopHooks:
     makes on the loop (2x on 3.11). ``call_soon`` is where a traced task's wake-up is
     seen (``wakeups``), ``call_exception_handler`` where asyncio says a task's exception
     was never retrieved (``alerts``). Lock owners and shown warnings are seen through
-    hooks of the whole process, counted per run (``locks``, ``alerts``).
+    hooks of the whole process, counted per run (``locks``, ``levels``, ``alerts``).
 
     ``loop.create_task`` is answered on the loop instance rather than through a task
     factory: then the program's own factory (``eager_task_factory``, or any it sets) is the
@@ -70,12 +70,14 @@ class _LoopHooks:
             self.loop.call_exception_handler = alerts.exception_handler_hook(self.loop, lambda: self.runs)  # type: ignore[method-assign]
         self.runs.append(run)
         locks.install()
+        levels.install()
         alerts.install_warnings()
 
     def detach(self, run: Run) -> None:
         if run in self.runs:
             self.runs.remove(run)
             locks.uninstall(run)
+            levels.uninstall(run)
             alerts.uninstall_warnings()
         if self.loop_run is run:
             self.loop_run = None

@@ -66,8 +66,9 @@ class WaitsFor:
             return entry[1]
         return None
 
-    def _new_object(self: Run, obj: Any, kind: str, name: str = "", tasks: list[int] | None = None) -> WaitObject:
-        found = self.record.add_object(kind, name, tasks)
+    def _new_object(self: Run, obj: Any, kind: str, name: str = "", tasks: list[int] | None = None,
+                    size: int = 0) -> WaitObject:
+        found = self.record.add_object(kind, name, tasks, size)
         try:
             self._objects_by_identity[id(obj)] = (weakref.ref(obj), found.id)
         except TypeError:  # not weakly referenceable: a new object each time it is waited on
@@ -83,7 +84,7 @@ class WaitsFor:
             return None
         oid = self.object_id(obj)
         if oid is None:
-            oid = self._new_object(obj, kind, _name_of(obj, traced)).id
+            oid = self._new_object(obj, kind, _name_of(obj, traced), size=size_of(obj, kind)).id
             if kind == "lock":
                 self._first_holder(obj, oid)
         return oid
@@ -155,12 +156,26 @@ class WaitsFor:
             self.record.holds.extend((since, oid, tid + 1))
 
 
+def size_of(obj: Any, kind: str, taken: int = 0) -> int:
+    """A queue's maxsize, a semaphore's bound (or its free slots, with those ``taken`` just now); else 0."""
+    if kind == "queue":
+        size = getattr(obj, "maxsize", 0)
+    elif kind == "semaphore":
+        size = max(getattr(obj, "_bound_value", 0), getattr(obj, "_value", 0) + taken)
+    else:
+        return 0
+    return size if type(size) is int and size > 0 else 0
+
+
 def _name_of(obj: Any, traced: TracedCoroutine) -> str:
     """The program's name for ``obj``, from the innermost of its frames the task is suspended in:
     a module-level name first ("lock_a" says more than a parameter's "first"), then a local one."""
     frame = _user_frame(traced)
-    if frame is None:
-        return ""
+    return name_in(frame, obj) if frame is not None else ""
+
+
+def name_in(frame: Any, obj: Any) -> str:
+    """The name ``frame`` knows ``obj`` by: a module-level one first, then a local one; "" for none."""
     for names in (frame.f_globals, frame.f_locals):
         for count, (name, value) in enumerate(names.items()):
             if count >= _NAMES_SEARCHED:

@@ -92,13 +92,16 @@ class WaitObject:
     A synchronisation primitive (``kind`` "lock", "queue", "event", "condition",
     "semaphore", "barrier"), or a join: "task" (``await task``), "gather", "taskgroup",
     "wait" (``asyncio.wait``), whose ``tasks`` are the traced tasks it joins. ``name`` is
-    the program's own name for it, when the stage found one ("lock_a"), else "".
+    the program's own name for it, when the stage found one ("lock_a"), else "". ``size``:
+    a queue's maxsize, a bounded semaphore's bound or the most free slots a semaphore was
+    first seen with; 0 when unknown or unbounded (a level row scales to the most it held).
     """
 
     id: int
     kind: str
     name: str = ""
     tasks: list[int] = field(default_factory=list)
+    size: int = 0
 
 
 JOIN_OBJECTS = frozenset({"task", "gather", "taskgroup", "wait"})
@@ -152,6 +155,10 @@ class EventRecord:
     # flat triples, for locks tasks queued on: clock ns, the lock's object id, its holder's task id + 1
     # (0: released); a lock's first holder is added when someone first waits for it
     holds: array = field(default_factory=lambda: array(COLUMN))
+    # flat triples, for the queues and semaphores the program's own code used (``stage/levels.py``):
+    # clock ns, the object's id, a queue's size or a semaphore's free slots just after a put, get,
+    # acquire or release
+    levels: array = field(default_factory=lambda: array(COLUMN))
     alerts: list[Alert] = field(default_factory=list)
     _string_ids: dict[str, int] = field(default_factory=lambda: {"": NO_STRING})
 
@@ -180,9 +187,9 @@ class EventRecord:
         """
         self.updated.append(tid)
 
-    def add_object(self, kind: str, name: str = "", tasks: list[int] | None = None) -> WaitObject:
+    def add_object(self, kind: str, name: str = "", tasks: list[int] | None = None, size: int = 0) -> WaitObject:
         """A new WaitObject, its id the next one."""
-        found = WaitObject(len(self.objects), kind, name, tasks if tasks is not None else [])
+        found = WaitObject(len(self.objects), kind, name, tasks if tasks is not None else [], size)
         self.objects.append(found)
         return found
 
@@ -197,6 +204,12 @@ class EventRecord:
         holds = self.holds
         end = len(holds) - len(holds) % 3
         return zip(holds[0:end:3], holds[1:end:3], holds[2:end:3])
+
+    def level_triples(self) -> Iterator[tuple[int, int, int]]:
+        """(clock ns, object id, queue size or free slots), in the order added."""
+        levels = self.levels
+        end = len(levels) - len(levels) % 3
+        return zip(levels[0:end:3], levels[1:end:3], levels[2:end:3])
 
     def append(self, time_ns: int, task: int, kind: Kind, arg: int = 0, start_ns: int | None = None) -> None:
         """Slow-path append; the tracer appends to the columns directly."""

@@ -27,11 +27,14 @@ Chunk types (``ChunkType``); JSON payloads are UTF-8:
     STATUS=7   JSON object, free-form: the stage's clock, paused, speed...
     END=8      JSON object, free-form: wall time, exit status, error...
     REPLY=9    JSON object, free-form: answers to the viewer's commands
-    WAITS=10   JSON {"objects": [WaitObject objects: id, kind, name, tasks], "targets": [[row, object id]...],
+    WAITS=10   JSON {"objects": [WaitObject objects: id, kind, name, tasks, size (1.2)], "targets": [[row, object id]...],
                "holds": [[ns, lock object id, holder task id + 1, 0 when released]...]} (1.1): what
                tasks wait on, for the wait-for graph; an object id below those held replaces it
     ALERTS=11  JSON list of [ns, kind, task id or -1, "file:line", text] (1.1): what the stage
                noticed besides steps (asyncio's exception handler, warnings, a stuck step's call)
+    LEVELS=12  "<QI": first triple index, n; then n triples of int64 (clock ns, object id, a queue's
+               size or a semaphore's free slots) (1.2): how full the program's queues and semaphores
+               were over time; an object's WAITS entry (with its "size") comes first
 
 Within one major version a reader skips chunk types and JSON keys it does not know, so
 a minor version may add both; a different major version is refused. Everything a row
@@ -59,13 +62,14 @@ from .record import COLUMN, KIND_BITS, KIND_MASK, LOCATION_MASK, Alert, EventRec
 
 MAGIC = b"TASKVIZ\x00"
 FORMAT_MAJOR = 1
-FORMAT_MINOR = 1  # 1.1: WAITS and ALERTS
+FORMAT_MINOR = 2  # 1.1: WAITS and ALERTS; 1.2: LEVELS, an object's "size"
 MAX_CHUNK = 256 << 20  # a longer payload is corruption, not data: never buffer for it
 
 _VERSION = struct.Struct("<HH")
 _CHUNK_HEAD = struct.Struct("<BI")
 _CRC = struct.Struct("<I")
 _ROWS_HEAD = struct.Struct("<QI")
+_LEVEL_BYTES = 3 * 8
 HEADER_SIZE = len(MAGIC) + _VERSION.size
 _ROW_BYTES = 4 * 8
 # Batches keep every chunk far below MAX_CHUNK however much piled up between flushes.
@@ -91,6 +95,7 @@ class ChunkType(IntEnum):
     REPLY = 9
     WAITS = 10
     ALERTS = 11
+    LEVELS = 12
 
 
 _KNOWN_TYPES = frozenset(ChunkType)
@@ -287,6 +292,7 @@ class _WaitEnds(NamedTuple):
 
     targets: int
     holds: int
+    levels: int
     alerts: int
     objects_updated: int
     objects: int
@@ -296,16 +302,16 @@ class _WaitsSent:
     """The WAITS and ALERTS half of a StreamWriter: what of the wait-for tables is sent so far."""
 
     def __init__(self) -> None:
-        self.targets = self.holds = self.alerts = self.objects = self.objects_updated = 0
+        self.targets = self.holds = self.levels = self.alerts = self.objects = self.objects_updated = 0
 
     @staticmethod
     def ends(record: EventRecord) -> _WaitEnds:
         """The tables' lengths, read in the order the loop thread appends to them (an object
         before the targets naming it, a task before an object naming it): each table read
         names only what the ones read after it hold."""
-        targets, holds = len(record.targets), len(record.holds)
-        return _WaitEnds(targets & ~1, holds - holds % 3, len(record.alerts), len(record.objects_updated),
-                         len(record.objects))
+        targets, holds, levels = len(record.targets), len(record.holds), len(record.levels)
+        return _WaitEnds(targets & ~1, holds - holds % 3, levels - levels % 3, len(record.alerts),
+                         len(record.objects_updated), len(record.objects))
 
     def add(self, out: bytearray, record: EventRecord, ends: _WaitEnds, committed: int, task_end: int) -> None:
         """Chunks for what is new; a target whose row is not sent yet waits for the next flush."""
@@ -324,6 +330,11 @@ class _WaitsSent:
         for key, items in (("objects", objects), ("targets", pairs), ("holds", triples)):  # objects before what names them
             for begin in range(0, len(items), _ITEMS_PER_CHUNK):
                 out += encode_chunk(ChunkType.WAITS, _json_bytes({key: items[begin : begin + _ITEMS_PER_CHUNK]}))
+        for start in range(self.levels, ends.levels, 3 * _ROWS_PER_CHUNK):
+            stop = min(ends.levels, start + 3 * _ROWS_PER_CHUNK)
+            out += encode_chunk(ChunkType.LEVELS, _ROWS_HEAD.pack(start // 3, (stop - start) // 3)
+                                + _column_bytes(record.levels, start, stop))
+        self.levels = max(self.levels, ends.levels)
         alerts = [[a.time_ns, a.kind, a.task, a.where, a.text] for a in record.alerts[self.alerts : ends.alerts]]
         for begin in range(0, len(alerts), _ITEMS_PER_CHUNK):
             out += encode_chunk(ChunkType.ALERTS, _json_bytes(alerts[begin : begin + _ITEMS_PER_CHUNK]))
@@ -333,7 +344,10 @@ class _WaitsSent:
 
 def _object_dict(found: WaitObject, task_end: int) -> dict[str, Any]:
     """An object as sent: members the viewer does not know yet come with the object's next update."""
-    return {"id": found.id, "kind": found.kind, "name": found.name, "tasks": [tid for tid in list(found.tasks) if tid < task_end]}
+    sent = {"id": found.id, "kind": found.kind, "name": found.name, "tasks": [tid for tid in list(found.tasks) if tid < task_end]}
+    if found.size:
+        sent["size"] = found.size
+    return sent
 
 
 # -- reading: bytes to chunks -------------------------------------------------------------
@@ -568,11 +582,12 @@ def _decode_object_item(item: object, tasks: int) -> WaitObject:
     if not isinstance(item, dict):
         raise _Bad("an object is not an object")
     oid, kind, name, members = item.get("id"), item.get("kind"), item.get("name", ""), item.get("tasks", [])
-    if not (_is_int(oid) and oid >= 0 and isinstance(kind, str) and isinstance(name, str)):
+    size = item.get("size", 0)
+    if not (_is_int(oid) and oid >= 0 and isinstance(kind, str) and isinstance(name, str) and _is_int(size) and size >= 0):
         raise _Bad(f"object {_short(oid)}")
     if not isinstance(members, list) or not all(_is_int(tid) and 0 <= tid < tasks for tid in members):
         raise _Bad(f"object {oid} joins tasks {_short(members)}")
-    return WaitObject(oid, kind, name, members)
+    return WaitObject(oid, kind, name, members, size)
 
 
 def _update_in_place(held: TaskInfo, fresh: TaskInfo) -> None:
@@ -611,6 +626,7 @@ class RecordBuilder:
             ChunkType.REPLY: self._reply,
             ChunkType.WAITS: self._waits,
             ChunkType.ALERTS: self._alerts,
+            ChunkType.LEVELS: self._levels,
         }
 
     @property
@@ -717,7 +733,7 @@ class RecordBuilder:
             found = _decode_object_item(item, len(record.tasks))
             if found.id < len(record.objects):
                 held = record.objects[found.id]
-                held.kind, held.name, held.tasks = found.kind, found.name, found.tasks
+                held.kind, held.name, held.tasks, held.size = found.kind, found.name, found.tasks, found.size
             elif found.id == len(record.objects):
                 record.objects.append(found)
             else:
@@ -731,6 +747,21 @@ class RecordBuilder:
             if not (_ints(item, 3) and item[0] >= 0 and 0 <= item[1] < objects and 0 <= item[2] <= tasks):
                 raise _Bad(f"hold {_short(item)}")
             record.holds.extend(item)
+
+    def _levels(self, payload: bytes) -> None:
+        if len(payload) < _ROWS_HEAD.size:
+            raise _Bad("levels without their header")
+        first, n = _ROWS_HEAD.unpack_from(payload)
+        record = self.record
+        if len(payload) != _ROWS_HEAD.size + n * _LEVEL_BYTES or first != len(record.levels) // 3:
+            raise _Bad(f"{n} levels from {first} in {len(payload)} bytes")
+        levels = array(COLUMN)
+        levels.frombytes(payload[_ROWS_HEAD.size :])
+        if _BIG_ENDIAN:
+            levels.byteswap()
+        if n and max(levels[1::3]) >= len(record.objects):
+            raise _Bad("a level of an object not known")
+        record.levels.extend(levels)
 
     def _alerts(self, payload: bytes) -> None:
         items = _decode_json(payload)

@@ -35,6 +35,7 @@ Runs an asyncio program for real and shows every task it creates.
 | **i** | libraries' own tasks (aiohttp's, asyncio's): folded into one row per library, or a row each |
 | **T** | task tree: who created whom, each task's state and what it awaits now, gathers and TaskGroups as groups; moving in it selects the task's row (Escape or T goes back) |
 | **g** | who waits for whom now: chains of tasks, locks, queues and events; a deadlock (a cycle) said in red with its tasks and lines (Escape or g goes back) |
+| **o** | the program's queues, semaphores and locks: a row each under the event loop (how full, who holds it), or hidden |
 | **p** | presenter mode: the timeline alone, tall rows, the point as a caption, the current line of code below (`--present` starts in it) |
 | **tab** | move between the scenario list and the timeline |
 | **t** | light / dark theme |
@@ -72,7 +73,9 @@ The one-line legend under the timeline names the same looks (**k** hides it).
 {states}
 
 The **event loop** lane shows who holds the loop at each instant; a red bar is one step
-of 20 ms or more that blocked every other task.
+of 20 ms or more that blocked every other task. Under it, a row per queue, semaphore and
+lock the program used: a queue's fill level (`▁▂▃▄▅▆▇█`, eighths of its maxsize, or of the
+most it held), a semaphore's free slots, a lock's holder (its name, or a solid bar).
 """
 
 

@@ -51,6 +51,7 @@ class MainScreen(ReplayControls, LiveControls, PanelControls, Screen[None]):
         Binding("l", "toggle_log", "Log", show=False),
         Binding("k", "toggle_legend", "Legend", show=False),
         Binding("i", "toggle_library", "Library"),
+        Binding("o", "toggle_objects", "Objects"),
         Binding("space", "pause", "Pause"),
         Binding("space", "play", "Play/pause"),
         Binding("comma", "step_back", "Back", key_display=",", show=False),

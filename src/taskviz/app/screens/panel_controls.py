@@ -49,6 +49,10 @@ class PanelControls:
         """Libraries' own tasks (aiohttp's, asyncio's): one row per library, or a row each."""
         self.timeline.action_toggle_library()
 
+    def action_toggle_objects(self) -> None:
+        """The program's queues, semaphores and locks: a row each under the loop lane, or hidden."""
+        self.timeline.action_toggle_objects()
+
     def action_toggle_scenarios(self) -> None:
         scenarios = self.query_one(ScenarioList)
         scenarios.display = not scenarios.display

@@ -13,8 +13,8 @@ from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
 FIRST = ("help", "quit", "run", "pause", "play", "step", "slower", "faster", "present", "cancel_task", "notes",
-         "findings", "task_tree", "wait_graph", "toggle_library", "zoom_in", "zoom_out", "fit", "follow", "filter_log",
-         "toggle_scenarios", "save", "toggle_theme")
+         "findings", "task_tree", "wait_graph", "toggle_library", "toggle_objects", "zoom_in", "zoom_out", "fit", "follow",
+         "filter_log", "toggle_scenarios", "save", "toggle_theme")
 """Actions in the order their keys are offered; any other action comes after these."""
 
 PALETTE_ROOM = 12  # "^p palette" docked at the right, with its border

@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 
 from textual.events import Click, MouseDown, MouseMove, MouseScrollDown, MouseScrollUp, MouseUp
 
-from .timeline_paint import PINNED
 
 if TYPE_CHECKING:
     from textual.geometry import Offset, Size, Spacing
@@ -55,10 +54,13 @@ class TimelineMouse:
 
         def action_zoom_out(self) -> None: ...
 
+        @property
+        def pinned(self) -> int: ...
+
     def on_click(self, event: Click) -> None:
         y = event.y - self.gutter.top
-        if y >= PINNED:
-            self._select_row(self.scroll_offset.y + y - PINNED)
+        if y >= self.pinned:
+            self._select_row(self.scroll_offset.y + y - self.pinned)
 
     def _axis_time(self, x: int) -> int | None:
         """The instant under column ``x`` of the widget, if it is in the chart."""

@@ -4,8 +4,9 @@ cells for the visible rows only, one segment per run of equal cell code.
 Every look comes from the palette's tables (``CELL_GLYPHS``/``CELL_COLORS``, ``LOOP_GLYPHS``),
 which the headless chart and the legend read too: each kind of wait has its glyph and colour.
 
-Row 0 is the axis, row 1 the event loop's lane (both pinned), then one row per task (or
-per library, for the tasks a library made for itself: ``timeline_rows``).
+Row 0 is the axis, row 1 the event loop's lane, then a row per queue, semaphore or lock
+(``object_rows``; all pinned), then one row per task (or per library, for the tasks a
+library made for itself: ``timeline_rows``).
 """
 
 from __future__ import annotations
@@ -111,6 +112,11 @@ class TimelinePainting:
 
         def _group_label(self, owner: str) -> str: ...
 
+        @property
+        def pinned(self) -> int: ...
+
+        def _object_line(self, index: int, width: int) -> Strip: ...
+
     def render_line(self, y: int) -> Strip:
         started = time.perf_counter()
         width = self.scrollable_content_region.width
@@ -121,8 +127,10 @@ class TimelinePainting:
             strip = self._axis_line(width)
         elif y == 1:
             strip = self._loop_line(width)
+        elif y < self.pinned:
+            strip = self._object_line(y - PINNED, width)
         else:
-            row = self.scroll_offset.y + y - PINNED
+            row = self.scroll_offset.y + y - self.pinned
             if row >= len(self._rows):
                 strip = Strip.blank(width, self.rich_style)
             else:

@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ...model.folding import Folding, Row, folding_for
-from .timeline_paint import PINNED
 
 if TYPE_CHECKING:
     from textual.geometry import Offset, Region
@@ -43,6 +42,9 @@ class TimelineRows:
         def post_message(self, message: Message) -> bool: ...
 
         def tick(self) -> None: ...
+
+        @property
+        def pinned(self) -> int: ...
 
         def _task_selected(self, task_id: int | None, group: str | None) -> Message: ...
 
@@ -83,7 +85,7 @@ class TimelineRows:
         self.post_message(self._task_selected(self.selected, self.selected_group))
         if key is not None and key in self._rows:
             row = self._rows.index(key)
-            visible = self.scrollable_content_region.height - PINNED
+            visible = self.scrollable_content_region.height - self.pinned
             top = self.scroll_offset.y
             if row < top:
                 self.scroll_to(y=row, animate=False)

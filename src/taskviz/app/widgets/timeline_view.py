@@ -26,14 +26,15 @@ from ...model.timeline import NS, Lane, TimelineModel
 from ...model.names import task_name
 from ...text import visible
 from .timeline_mouse import TimelineMouse
-from .timeline_paint import PINNED, TimelinePainting
+from .object_rows import ObjectRows
+from .timeline_paint import TimelinePainting
 from .timeline_rows import TimelineRows
 from .timeline_zoom import TimelineZoom
 
 LABEL_WIDTH = 22  # until the first rows arrive; then as wide as the names, up to a third
 
 
-class TimelineView(TimelineRows, TimelinePainting, TimelineMouse, TimelineZoom, ScrollView, can_focus=True):
+class TimelineView(TimelineRows, ObjectRows, TimelinePainting, TimelineMouse, TimelineZoom, ScrollView, can_focus=True):
     """Tasks as coloured bars over time, with a moving "now" cursor."""
 
     BINDINGS = [
@@ -94,6 +95,7 @@ class TimelineView(TimelineRows, TimelinePainting, TimelineMouse, TimelineZoom, 
     selected_group: reactive[str | None] = reactive(None, layout=False)  # a library's row (see timeline_rows)
     show_library: reactive[bool] = reactive(False, init=False)  # libraries' own tasks a row each
     follow: reactive[bool] = reactive(True)
+    show_objects: reactive[bool] = reactive(True, init=False)  # the program's queues, semaphores and locks (object_rows)
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
@@ -177,9 +179,10 @@ class TimelineView(TimelineRows, TimelinePainting, TimelineMouse, TimelineZoom, 
             self._follow(now)
         rows = self._current_rows()
         if rows is not self._rows and (len(rows) != len(self._rows) or rows[-1:] != self._rows[-1:]):
-            self.virtual_size = Size(self.scrollable_content_region.width, len(rows) + PINNED)
             self._fit_labels(rows)
         self._rows = rows
+        if self.virtual_size.height != len(rows) + self.pinned:
+            self.virtual_size = Size(self.scrollable_content_region.width, len(rows) + self.pinned)
         key = (
             id(model),
             model.consumed,
@@ -193,6 +196,7 @@ class TimelineView(TimelineRows, TimelinePainting, TimelineMouse, TimelineZoom, 
             self.selected_group,
             id(rows),
             model.busy,
+            self._objects_key(),
         )
         if key == self._frame_key:
             return
@@ -215,7 +219,13 @@ class TimelineView(TimelineRows, TimelinePainting, TimelineMouse, TimelineZoom, 
         self._frame_key = ()
         if self.model is not None:
             rows = self._current_rows()
-            self.virtual_size = Size(self.scrollable_content_region.width, len(rows) + PINNED)
+            self.virtual_size = Size(self.scrollable_content_region.width, len(rows) + self.pinned)
             self._fit_labels(rows)
         self.tick()
+
+    def watch_show_objects(self) -> None:
+        self.tick()
+
+    def action_toggle_objects(self) -> None:
+        self.show_objects = not self.show_objects
 

@@ -1,0 +1,173 @@
+"""The program's queues, semaphores and locks over time: a row of their own each.
+
+The stage records a queue's size and a semaphore's free slots after each put, get,
+acquire and release (``EventRecord.levels``), and a lock's holder from the first time a
+task queues on it (``EventRecord.holds``). Here each becomes a step function of time per
+object, and ``cells`` reads it at a view's zoom: per cell the most a queue held (a burst
+within one cell still shows) or the task that held a lock during it.
+
+Built from a model and kept up with it (``update``); times are ns since the run started,
+as in the model. A lock's value is its holder's task id + 1, 0 while free.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from weakref import WeakKeyDictionary
+
+from rich.cells import cell_len
+
+from ..text import visible
+from ..wire.record import WaitObject
+from .timeline import TimelineModel
+
+SHOWN_KINDS = ("queue", "semaphore", "lock")
+UNKNOWN = -1  # a cell before the object's first record, or past now
+LEVEL_GLYPHS = " ▁▂▃▄▅▆▇█"  # eighths of the object's size; empty (or no slot free) is a blank
+HELD = "█"  # a lock held by a task whose name does not fit the stretch it held it for
+Run = tuple[str, str]  # text, and what it is: BLANK, BAR or NAME (a lock holder's, drawn over its bar)
+BLANK, BAR, NAME = "blank", "bar", "name"
+
+
+@dataclass(slots=True)
+class Levels:
+    """One object's values over time: ``values[i]`` from ``times[i]`` until the next change."""
+
+    object: WaitObject
+    times: list[int] = field(default_factory=list)
+    values: list[int] = field(default_factory=list)
+    most: int = 0  # the highest value seen (a lock's is meaningless)
+
+    def add(self, t: int, value: int) -> None:
+        if self.times and t < self.times[-1]:  # a lock's first holder, added when someone first queued on it
+            at = bisect_right(self.times, t)
+            self.times.insert(at, t)
+            self.values.insert(at, value)
+        else:
+            self.times.append(t)
+            self.values.append(value)
+        self.most = max(self.most, value)
+
+
+class Primitives:
+    """Every queue, semaphore and lock the record has levels or holders of, by object id."""
+
+    def __init__(self, model: TimelineModel) -> None:
+        self.model = model
+        self.levels: dict[int, Levels] = {}
+        self._levels_seen = 0
+        self._holds_seen = 0
+        self.update()
+
+    def update(self) -> None:
+        """Take in what the record holds now."""
+        record, origin = self.model.record, self.model.origin_ns
+        for table, attr in ((record.levels, "_levels_seen"), (record.holds, "_holds_seen")):
+            end = len(table) - len(table) % 3
+            for i in range(getattr(self, attr), end, 3):
+                oid = int(table[i + 1])
+                found = record.objects[oid]
+                if found.kind not in SHOWN_KINDS:
+                    continue
+                levels = self.levels.get(oid)
+                if levels is None:
+                    levels = self.levels[oid] = Levels(found)
+                levels.add(max(0, int(table[i]) - origin), int(table[i + 2]))
+            setattr(self, attr, end)
+
+    def shown(self) -> list[int]:
+        """The objects that get a row, in the order the program first used them."""
+        self.update()
+        return sorted(self.levels)
+
+    def size(self, oid: int) -> int:
+        """What a full bar stands for: a queue's maxsize, a semaphore's slots, else the most seen."""
+        levels = self.levels[oid]
+        return max(1, levels.object.size, levels.most)
+
+    def label(self, oid: int) -> str:
+        """``jobs (Queue 3)``: the program's name for it, its kind and its size, safe to draw."""
+        found = self.levels[oid].object
+        kind = found.kind.capitalize()
+        if found.kind != "lock" and found.size:
+            kind = f"{kind} {found.size}"
+        return visible(f"{found.name} ({kind})") if found.name else kind
+
+    def cells(self, oid: int, t0: int, dt: int, n: int, now: int | None = None) -> list[int]:
+        """Per cell from ``t0``, ``dt`` ns each: a queue's or semaphore's most in the cell, a
+        lock's holder (task id + 1) in it, the last one if several, 0 if free throughout;
+        UNKNOWN before the first record and past ``now`` (the end of the record if None)."""
+        levels = self.levels.get(oid)
+        out = [UNKNOWN] * n
+        if levels is None or dt <= 0:
+            return out
+        times, values = levels.times, levels.values
+        lock = levels.object.kind == "lock"
+        end = min(t0 + n * dt, self.model.end_ns if now is None else now)
+        i = bisect_left(times, t0) - 1  # the change in force just before the first cell: those at t0 are in it
+        for cell in range(n):
+            start = t0 + cell * dt
+            if start >= end:
+                break
+            value = values[i] if i >= 0 else UNKNOWN
+            j = i + 1
+            stop = start + dt
+            while j < len(times) and times[j] < stop:
+                if lock:
+                    value = values[j] or (value if value > 0 else 0)
+                else:
+                    value = max(value, values[j])
+                j += 1
+            i = j - 1
+            out[cell] = value
+        return out
+
+
+def bar(primitives: Primitives, oid: int, cells: list[int], name_of: Callable[[int], str]) -> list[Run]:
+    """A row's text, as runs: a queue's or semaphore's level in eighths of its size; a lock's
+    holder's name (``name_of(task id)``) over the stretch it held it, where the name fits, else a solid bar."""
+    if primitives.levels[oid].object.kind == "lock":
+        return _holder_runs(cells, name_of)
+    size = primitives.size(oid)
+    text = "".join(" " if value <= 0 else LEVEL_GLYPHS[max(1, min(8, round(8 * value / size)))] for value in cells)
+    return [(text, BAR)]
+
+
+def holder_name(model: TimelineModel, tid: int) -> str:
+    """A lock holder's short name, to write over its bar: the name the program gave the task,
+    else its coroutine's ("alice_to_bob", "worker"), safe to draw."""
+    info = model.record.tasks[tid]
+    named = info.name and not info.name.startswith("Task-")
+    return visible(info.name if named else info.coro.rsplit(".", 1)[-1])
+
+
+def _holder_runs(cells: list[int], name_of: Callable[[int], str]) -> list[Run]:
+    runs: list[Run] = []
+    start = 0
+    for i in range(1, len(cells) + 1):
+        if i < len(cells) and cells[i] == cells[start]:
+            continue
+        holder, length = cells[start], i - start
+        if holder <= 0:
+            runs.append((" " * length, BLANK))
+        else:
+            name = name_of(holder - 1)
+            if cell_len(name) < length and len(name) == cell_len(name):
+                runs += [(name, NAME), (HELD * (length - len(name)), BAR)]
+            else:
+                runs.append((HELD * length, BAR))
+        start = i
+    return runs
+
+
+_PRIMITIVES: WeakKeyDictionary[TimelineModel, Primitives] = WeakKeyDictionary()
+
+
+def primitives_for(model: TimelineModel) -> Primitives:
+    """The one Primitives of ``model``, shared by its views."""
+    found = _PRIMITIVES.get(model)
+    if found is None:
+        found = _PRIMITIVES[model] = Primitives(model)
+    return found
