@@ -71,7 +71,7 @@ def line_of(view: TimelineView, y: int) -> str:
 
 def row_text(view: TimelineView, tid: int) -> str:
     row = view._rows.index(tid)
-    return line_of(view, 2 + row - view.scroll_offset.y)
+    return line_of(view, view.pinned + row - view.scroll_offset.y)
 
 
 @pytest.fixture

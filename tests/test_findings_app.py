@@ -8,7 +8,6 @@ from taskviz.app.found import DEADLOCK_MARK, FINDING_MARK, FoundWatch
 from taskviz.app.widgets import SummaryBar
 from taskviz.app.widgets.findings_panel import FindingsPanel
 from taskviz.app.widgets.presenter_caption import PresenterCaption
-from taskviz.app.widgets.timeline_paint import PINNED
 from taskviz.catalog import find
 from taskviz.model.names import task_name
 from taskviz.model.timeline import TimelineModel
@@ -37,7 +36,7 @@ def axis(app) -> str:  # type: ignore[no-untyped-def]
 def label(app, tid: int) -> str:  # type: ignore[no-untyped-def]
     """Task ``tid``'s row label as drawn."""
     timeline = app.main.timeline
-    y = timeline._rows.index(tid) + PINNED - timeline.scroll_offset.y
+    y = timeline._rows.index(tid) + timeline.pinned - timeline.scroll_offset.y
     return timeline.render_line(y).text[: timeline.label_width].strip()
 
 
