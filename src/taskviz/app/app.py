@@ -166,7 +166,15 @@ class TaskvizApp(App[None]):
 
     def action_toggle_theme(self) -> None:
         self.theme = "textual-light" if self.current_theme.dark else "textual-dark"
+        self.call_after_refresh(self._repaint_scrollbar_corners)
         self.main.frame()
+
+    def _repaint_scrollbar_corners(self) -> None:
+        """A scrollbar corner keeps the old theme's colour unless drawn again once the new
+        styles are in (seen on 3.11: a black square in the light theme)."""
+        for widget in self.screen.query("*"):
+            if widget.show_horizontal_scrollbar and widget.show_vertical_scrollbar:
+                widget.scrollbar_corner.refresh()
 
     def on_main_screen_finished(self, _: MainScreen.Finished) -> None:
         self._write_json()
