@@ -23,7 +23,7 @@ from taskviz.report import print_timeline
 from taskviz.runner import Finished, run_headless
 from taskviz.wire.record import EventRecord, TaskInfo
 
-TWIN = "ticker('B', 10) #2"  # blocking.py runs its two tickers twice: the second round's B
+TWIN = "fetch('b', 0.5, True) #2"  # gather_errors.py gathers the same three fetches twice: the second round's b
 
 
 def model_of(*infos: TaskInfo) -> TimelineModel:
@@ -77,21 +77,21 @@ def test_a_cut_name_ends_in_an_ellipsis_and_a_twin_keeps_its_number() -> None:
 
 
 @pytest.fixture(scope="module")
-def blocking(tmp_path_factory: pytest.TempPathFactory) -> tuple[Finished, Opened]:
-    """``blocking`` on a virtual clock: the run as the app gets it, and the file the exports read."""
-    path = tmp_path_factory.mktemp("names") / "blocking.taskviz"
+def twins(tmp_path_factory: pytest.TempPathFactory) -> tuple[Finished, Opened]:
+    """``gather_errors`` on a virtual clock: the run as the app gets it, and the file the exports read."""
+    path = tmp_path_factory.mktemp("names") / "gather_errors.taskviz"
     with contextlib.redirect_stdout(io.StringIO()):
-        finished = run_headless(find("blocking"), virtual_time=True, save=str(path))
+        finished = run_headless(find("gather_errors"), virtual_time=True, save=str(path))
     return finished, open_recording(str(path))
 
 
-def test_the_exports_and_the_headless_timeline_use_the_same_names(blocking: tuple[Finished, Opened]) -> None:
-    finished, opened = blocking
+def test_the_exports_and_the_headless_timeline_use_the_same_names(twins: tuple[Finished, Opened]) -> None:
+    finished, opened = twins
     model = opened.finished.model
     names = [task_name(model, tid) for tid in model.order()]
-    assert names.count(TWIN) == 1 and "ticker('B', 10)" in names and "ticker('A', 10) #2" in names
+    assert names.count(TWIN) == 1 and "fetch('b', 0.5, True)" in names and "fetch('a', 1, False) #2" in names
 
-    labels = [entry["label"] for entry in run_summary("blocking", model, opened.finished.run.wall_ns)["tasks"]]
+    labels = [entry["label"] for entry in run_summary("gather_errors", model, opened.finished.run.wall_ns)["tasks"]]
     assert labels == names
 
     out = io.StringIO()
@@ -101,7 +101,7 @@ def test_the_exports_and_the_headless_timeline_use_the_same_names(blocking: tupl
     assert tracks == ["event loop", *names]
 
     out = io.StringIO()
-    print_timeline(opened.finished, "blocking", out, rows=40, width=120)
+    print_timeline(opened.finished, "gather_errors", out, rows=40, width=120)
     rows = [line[:28].strip() for line in out.getvalue().splitlines()]
     assert all(name in rows for name in names), rows
 
@@ -113,9 +113,9 @@ def text_of(widget: TaskDetails) -> str:
 
 
 async def test_one_task_reads_the_same_on_its_row_in_the_log_the_details_and_a_notice(
-        blocking: tuple[Finished, Opened]) -> None:
-    finished, _ = blocking
-    app = TaskvizApp("blocking", recording=finished, until=len(finished.record))
+        twins: tuple[Finished, Opened]) -> None:
+    finished, _ = twins
+    app = TaskvizApp("gather_errors", recording=finished, until=len(finished.record))
     async with app.run_test(size=(200, 50)) as pilot:
         while app.session.model is None:
             await pilot.pause()
@@ -126,7 +126,7 @@ async def test_one_task_reads_the_same_on_its_row_in_the_log_the_details_and_a_n
         while view.selected != twin:
             await pilot.press("down")
         await pilot.pause()
-        row = view.render_line(2 + view._rows.index(twin) - view.scroll_offset.y).text
+        row = view.render_line(view.pinned + view._rows.index(twin) - view.scroll_offset.y).text
         assert row[: view.label_width].strip() == TWIN, "the row says the name"
 
         details = text_of(app.main.query_one(TaskDetails))
@@ -137,7 +137,7 @@ async def test_one_task_reads_the_same_on_its_row_in_the_log_the_details_and_a_n
         assert log.lines and all(f"s  {TWIN} " in line for line in log.lines), log.lines
         assert log.border_title == f"Events of {TWIN}"
         await pilot.press("e")
-        assert any(f"s  {TWIN} " in line for line in log.lines) and any("s  ticker('B', 10) " in line for line in log.lines)
+        assert any(f"s  {TWIN} " in line for line in log.lines) and any("s  fetch('b', 0.5, True) " in line for line in log.lines)
 
         await pilot.press("c")  # a replay cancels nothing: the notice names the task as the row does
         assert any(n.message == f"{TWIN} is not running: nothing to cancel." for n in app._notifications)
