@@ -19,7 +19,7 @@ import pytest
 from taskviz.app.session import Session
 from taskviz.catalog import find, find_module
 from taskviz.wire.record import Outcome
-from test_programs import PROGRAMS, Program, corpus, outcome_difference, run
+from test_programs import PROGRAMS, SLEEPERS, Program, corpus, outcome_difference, run
 
 _OUTCOMES = {None: "alive", Outcome.OK: "ok", Outcome.FAILED: "failed", Outcome.CANCELLED: "cancelled"}
 
@@ -36,11 +36,8 @@ def _on_stage(program: Program) -> Session:
     return session
 
 
-SLEEPERS = frozenset({"docs_queue_workers.py", "docs_task_say_after_create_task.py", "docs_sync_event.py",
-                      "docs_task_wait_for.py"})
-"""The docs' examples that only sleep, for 2.5 to 5.5 s each: test_programs checks them
-headless, and on a stage they would add nothing the other sleeping programs do not
-(a sixth of the suite's time, for no path of the stage not already taken)."""
+# test_programs checks the docs' sleep-only examples (SLEEPERS) headless; on a stage they would
+# add nothing the other sleeping programs do not (a sixth of the suite's time, no new path).
 
 
 @pytest.mark.parametrize("program", [p for p in corpus() if p.name not in SLEEPERS], ids=lambda p: p.name)
