@@ -21,6 +21,19 @@ PALETTE_ROOM = 12  # "^p palette" docked at the right, with its border
 
 
 class KeyHints(Footer):
+    """Recomposed only when what it would show changes: the stock footer remounts every key
+    on each focus change and each resize, which was a third of the app's start."""
+
+    _shown: tuple[object, ...] = ()
+
+    async def recompose(self) -> None:
+        bindings = self.screen.active_bindings.values() if self.is_attached else ()
+        shown = (self.size.width, tuple((b.key, b.description, enabled) for _, b, enabled, _ in bindings if b.show))
+        if shown == self._shown and self.children:
+            return
+        self._shown = shown
+        await super().recompose()
+
     def compose(self) -> ComposeResult:
         keys = [widget for widget in super().compose() if isinstance(widget, FooterKey)]
         palette = [key for key in keys if key.has_class("-command-palette")]
