@@ -18,11 +18,11 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
-import threading
 import weakref
 from typing import TYPE_CHECKING, Any
 
 from .waitfor import name_in, size_of
+from .patches import ClassPatches
 from .wrapper import TracedCoroutine
 
 if TYPE_CHECKING:
@@ -39,8 +39,6 @@ _current_task = asyncio.current_task
 _ASYNCIO_DIR = os.path.dirname(asyncio.__file__) + os.sep
 _STAGE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
 _FRAMES_SEARCHED = 12  # frames above a put or an acquire looked through for the program's own
-_guard = threading.Lock()
-_installed = 0
 
 
 def _note(obj: Any, kind: str, level: int, taken: int) -> None:
@@ -142,27 +140,20 @@ for _wrapper, _original in ((_put_nowait, _ORIGINAL_PUT), (_get_nowait, _ORIGINA
     _wrapper.__doc__ = _original.__doc__  # help(queue.put_nowait) reads as before
 
 
+_PATCHES = ClassPatches((asyncio.Queue, "put_nowait", _put_nowait), (asyncio.Queue, "get_nowait", _get_nowait),
+                       (asyncio.Semaphore, "acquire", _semaphore_acquire),
+                       (asyncio.Semaphore, "release", _semaphore_release))
+
+
 def install() -> None:
     """Wrap the queue and semaphore methods, for one more run."""
-    global _installed
-    with _guard:
-        _installed += 1
-        if _installed == 1:
-            asyncio.Queue.put_nowait = _put_nowait  # type: ignore[method-assign]
-            asyncio.Queue.get_nowait = _get_nowait  # type: ignore[method-assign]
-            asyncio.Semaphore.acquire = _semaphore_acquire  # type: ignore[method-assign]
-            asyncio.Semaphore.release = _semaphore_release  # type: ignore[method-assign]
+    _PATCHES.install()
 
 
 def uninstall(run: Run) -> None:
     """``run`` is over: forget its objects; the last run out puts asyncio's methods back."""
-    global _installed
-    with _guard:
+    def forget() -> None:
         for key in [key for key, entry in list(_TRACKED.items()) if entry[1] is run]:
             _TRACKED.pop(key, None)
-        _installed = max(0, _installed - 1)
-        if _installed == 0:
-            asyncio.Queue.put_nowait = _ORIGINAL_PUT  # type: ignore[method-assign]
-            asyncio.Queue.get_nowait = _ORIGINAL_GET  # type: ignore[method-assign]
-            asyncio.Semaphore.acquire = _ORIGINAL_ACQUIRE  # type: ignore[method-assign]
-            asyncio.Semaphore.release = _ORIGINAL_RELEASE  # type: ignore[method-assign]
+
+    _PATCHES.uninstall(forget)

@@ -11,9 +11,9 @@ Nothing goes in the record for a lock nobody has waited on; once a task queues o
 from __future__ import annotations
 
 import asyncio
-import threading
 from typing import TYPE_CHECKING, Any
 
+from .patches import ClassPatches
 from .wrapper import TracedCoroutine
 
 if TYPE_CHECKING:
@@ -23,8 +23,6 @@ _HOLDERS: dict[int, tuple[Run, int, int]] = {}  # id(lock) -> (run, holder's tas
 _ORIGINAL_ACQUIRE = asyncio.Lock.acquire
 _ORIGINAL_RELEASE = asyncio.Lock.release
 _current_task = asyncio.current_task
-_guard = threading.Lock()
-_installed = 0
 
 
 async def _acquire(self: asyncio.Lock) -> bool:
@@ -66,23 +64,18 @@ def holder_of(lock: Any, run: Run) -> tuple[int, int] | None:
     return held[1], held[2]
 
 
+_PATCHES = ClassPatches((asyncio.Lock, "acquire", _acquire), (asyncio.Lock, "release", _release))
+
+
 def install() -> None:
     """Wrap the lock methods, for one more run."""
-    global _installed
-    with _guard:
-        _installed += 1
-        if _installed == 1:
-            asyncio.Lock.acquire = _acquire  # type: ignore[method-assign]
-            asyncio.Lock.release = _release  # type: ignore[method-assign]
+    _PATCHES.install()
 
 
 def uninstall(run: Run) -> None:
     """``run`` is over: forget what it held; the last run out puts asyncio's methods back."""
-    global _installed
-    with _guard:
+    def forget() -> None:
         for key in [key for key, held in list(_HOLDERS.items()) if held[0] is run]:
             _HOLDERS.pop(key, None)
-        _installed = max(0, _installed - 1)
-        if _installed == 0:
-            asyncio.Lock.acquire = _ORIGINAL_ACQUIRE  # type: ignore[method-assign]
-            asyncio.Lock.release = _ORIGINAL_RELEASE  # type: ignore[method-assign]
+
+    _PATCHES.uninstall(forget)
