@@ -31,6 +31,7 @@ from .axis import NS, format_duration
 from .finding_kinds import KINDS
 from .names import task_name
 from .timeline import State, TimelineModel, Track
+from .starved import first_starvation
 from .waitfor import Cycle, Edge, WaitFor
 from .waits import STATE_MASK
 
@@ -64,7 +65,7 @@ class Finding:
 
 def findings(model: TimelineModel) -> list[Finding]:
     """Every finding in the run, in the order they happened (the most serious first at a tie)."""
-    out = [*deadlocks(model), *blocking(model), *no_await(model), *fire_and_forget(model),
+    out = [*deadlocks(model), *starved_queues(model), *blocking(model), *no_await(model), *fire_and_forget(model),
            *self_wake(model), *never_awaited(model)]
     out.sort(key=lambda found: (found.at_ns, KINDS.index(found.kind)))
     return out
@@ -93,6 +94,23 @@ def _edge_words(model: TimelineModel, edge: Edge, next_task: int) -> str:
         return f"{waiter} waits for {what}, held by {other}, at {edge.location}"
     via = "" if found.kind == "task" else f" (through {found.kind})"
     return f"{waiter} waits for {other} to finish{via}, at {edge.location}"
+
+
+def starved_queues(model: TimelineModel) -> list[Finding]:
+    """The first instant the program can only hang on a queue (see ``starved.py``): one finding."""
+    found = first_starvation(model)
+    if found is None:
+        return []
+    at, waits = found
+    tids = tuple(dict.fromkeys(wait.task for wait in waits))
+    names = tuple(task_name(model, tid) for tid in tids)
+    queue = model.record.objects[waits[0].object]
+    what = f"queue {queue.name}" if queue.name else "a queue"
+    who = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+    verb = "waits" if len(names) == 1 else "wait"
+    message = (f"{who} {verb} on {what}, which no live task can fill any more: every task still alive is waiting "
+               f"(from {format_duration(at)})")
+    return [Finding("starved_queue", names[0], waits[0].location, message, at, tids, names)]
 
 
 def blocking(model: TimelineModel) -> list[Finding]:

@@ -10,6 +10,8 @@ as ``<repr failed: ...>``. Until then a row shows ``‹TypeName›``.
 
 from __future__ import annotations
 
+import re
+
 import signal
 import threading
 import time
@@ -114,6 +116,7 @@ def _plain_exception(exc: BaseException) -> str:
     return type(exc).__name__ + detail
 
 
+_ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")  # <Queue at 0x7f… maxsize=0>: an address differs every run
 ARGS_LIMIT = 32
 """A call's arguments in a label: "transfer('alice', Lock, 'bob', Lock, 10)" whole; a row
 cuts what it cannot fit with "…", the details panel shows it all."""
@@ -131,7 +134,7 @@ def describe_args(values: Iterable[Any], limit: int = ARGS_LIMIT, describe: Call
     gives a value's text (None: its placeholder).
     """
     shown = [value for value in values if not says_nothing(value)]
-    texts = [value if type(value) is str else (describe(value, limit) or placeholder(value)) for value in shown]
+    texts = [value if type(value) is str else _ADDRESS.sub("", describe(value, limit) or placeholder(value)) for value in shown]
     quoted = [type(value) is str for value in shown]
 
     def joined() -> str:

@@ -1,0 +1,84 @@
+"""A queue nobody can fill any more: tasks wait on it, and every task still alive is stuck.
+
+The consumer's ``await queue.get()`` never returns when the producers have all finished
+and nothing else is left to put; the program hangs (until a timeout ends it). It is
+found the way a person reasons about it: at an instant when something changed (a task
+finished, a wait began), a task is *stuck* if it waits on a queue, or on a lock held by
+a stuck task, or on a join whose live tasks are all stuck. If every live task is stuck
+and at least one waits on a queue, nobody can ever put into (or take from) that queue.
+
+Only waits the stage paired with an object count; a task that waits on anything else
+(a sleep, a socket, an event) might still act, so it is never called stuck: no false
+alarm when a producer is merely slow.
+"""
+
+from __future__ import annotations
+
+from .timeline import State, TimelineModel
+from .waitfor import Wait, WaitFor
+from ..wire.record import JOIN_OBJECTS
+
+_NOT_ALIVE = frozenset({State.NONE, State.DONE, State.FAILED, State.CANCELLED})
+CHECKS_LIMIT = 2_000  # instants looked at: a run of 100,000 finishing tasks is not checked 100,000 times
+
+
+def starved_at(waitfor: WaitFor, t: int) -> list[Wait] | None:
+    """The queue waits of a program in which every live task is stuck at ``t``; None if some task can still act."""
+    waits = {}
+    for track in waitfor.model.tracks:  # one pass, left at the first task that can still act (most instants)
+        if track.thread or track.state_at(t) in _NOT_ALIVE:
+            continue
+        wait = waitfor.wait_at(track.info.id, t)
+        if wait is None:
+            return None  # running, ready, sleeping, on the network...: it may still fill the queue
+        waits[track.info.id] = wait
+    stuck = {tid for tid, wait in waits.items() if waitfor.object(wait.object).kind == "queue"}
+    if not stuck:
+        return None
+    changed = True
+    while changed:
+        changed = False
+        for tid, wait in waits.items():
+            if tid in stuck:
+                continue
+            found = waitfor.object(wait.object)
+            if found.kind == "lock" or found.kind in JOIN_OBJECTS:
+                targets = waitfor.waiting_for(wait, t)
+                if targets and all(target in stuck for target in targets):
+                    stuck.add(tid)
+                    changed = True
+    if len(stuck) < len(waits):
+        return None
+    return [wait for tid, wait in waits.items() if waitfor.object(wait.object).kind == "queue"]
+
+
+def first_starvation(model: TimelineModel) -> tuple[int, list[Wait]] | None:
+    """(when, the queue waits) of the first instant the program could only hang on a queue."""
+    if not model.record.targets:
+        return None
+    waitfor = WaitFor(model)
+    queue_waits = [wait for wait in waitfor.waits if waitfor.object(wait.object).kind == "queue"]
+    if not queue_waits:
+        return None
+    for t in _with_a_queue_wait_open(queue_waits, waitfor.waits, model)[:CHECKS_LIMIT]:
+        found = starved_at(waitfor, t)
+        if found:
+            return t, found
+    return None
+
+
+def _with_a_queue_wait_open(queue_waits: list[Wait], waits: list[Wait], model: TimelineModel) -> list[int]:
+    """The instants worth a look, in order, while a queue wait is open: a wait beginning (the last
+    task free may be the one that just began to wait) or a task ending."""
+    ends = sorted(end for track in model.tracks if (end := track.finished_ns) is not None)
+    changes = sorted([(wait.start_ns, 1) for wait in queue_waits] +
+                     [(wait.end_ns, -1) for wait in queue_waits if wait.end_ns is not None])
+    instants = sorted({wait.start_ns for wait in waits} | set(ends))
+    out, open_now, i = [], 0, 0
+    for t in instants:
+        while i < len(changes) and changes[i][0] <= t:  # a wait covers [start, end)
+            open_now += changes[i][1]
+            i += 1
+        if open_now > 0:
+            out.append(t)
+    return out
