@@ -66,3 +66,8 @@ def test_main_screen_at_the_end(snap_compare, size: tuple[int, int], theme: str)
 
 def test_main_screen_mid_run(snap_compare) -> None:  # type: ignore[no-untyped-def]
     assert snap_compare(app_for("basic", 0.8), terminal_size=(100, 30), run_before=steady)
+
+
+def test_queue_rows_under_the_loop_lane(snap_compare) -> None:  # type: ignore[no-untyped-def]
+    """job_queue mid-run: the queue's fill level in its own row, producers and consumers below."""
+    assert snap_compare(app_for("job_queue", 0.5), terminal_size=(120, 30), run_before=steady)

@@ -129,7 +129,9 @@ async def _set_then_block() -> None:
 def test_ready_is_when_the_wake_up_was_queued_not_when_the_loop_got_back() -> None:
     model = trace(_set_then_block, virtual_time=False).model
     waiting = track_named(model, "waiter")
-    assert seconds(waiting.ready_ns) == pytest.approx(0.05, abs=0.015)
+    # ready from set() on, through the 50 ms block (counted from the loop getting back it would be ~0);
+    # a loaded machine oversleeps, so only the lower bound is tight
+    assert 0.045 <= seconds(waiting.ready_ns) <= 0.25
 
 
 class _CountingLoop(asyncio.SelectorEventLoop):
@@ -160,7 +162,7 @@ def test_wake_ups_are_seen_through_a_loops_own_call_soon() -> None:
     waiting = track_named(model, "waiter")
     assert _CountingLoop.calls > 0, "the loop's own call_soon ran"
     assert "call_soon" not in vars(loop), "the hook is off the loop after the run"
-    assert seconds(waiting.ready_ns) == pytest.approx(0.05, abs=0.015)
+    assert 0.045 <= seconds(waiting.ready_ns) <= 0.25, "ready from set() on, as with asyncio's own call_soon"
 
 
 def test_a_future_completed_from_another_thread_keeps_the_record_whole() -> None:

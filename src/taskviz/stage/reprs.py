@@ -126,21 +126,38 @@ def _cut(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def _in_a_label(value: Any, text: str) -> str:
+    """An angle-bracket repr (``<Queue at 0x7f… maxsize=3>``) in a call's label is its type's name:
+    the rest is an address, different every run, or detail the details panel has room for."""
+    if text.startswith("<") and not text.startswith(f"<{type(value).__name__} of "):
+        return type(value).__qualname__
+    return _ADDRESS.sub("", text)
+
+
 def describe_args(values: Iterable[Any], limit: int = ARGS_LIMIT, describe: Callable[[Any, int], str | None] = now) -> str:
     """``2, 'Users'``: the arguments of a call, short enough for a row label.
 
-    Objects without a repr of their own say nothing, so they are left out; long strings
-    give up their start first, since URLs and paths differ at the end. ``describe``
+    Objects without a repr of their own say nothing, so they are left out; where the
+    whole does not fit, values that are not strings give way to their type's name first
+    (the details panel has them whole), then long strings give up their start, since URLs
+    and paths differ at the end. ``describe``
     gives a value's text (None: its placeholder).
     """
     shown = [value for value in values if not says_nothing(value)]
-    texts = [value if type(value) is str else _ADDRESS.sub("", describe(value, limit) or placeholder(value)) for value in shown]
+    texts = [value if type(value) is str else _in_a_label(value, describe(value, limit) or placeholder(value)) for value in shown]
     quoted = [type(value) is str for value in shown]
 
     def joined() -> str:
         return ", ".join(repr(t) if q and not t.startswith("…") else f"'{t}'" if q else t for t, q in zip(texts, quoted, strict=True))
 
     text = joined()
+    while len(text) > limit:  # first the longest value that is not a string becomes its type's name ([1, 2, 3] -> list)
+        bulky = max((i for i, q in enumerate(quoted) if not q and len(texts[i]) > len(type(shown[i]).__qualname__)),
+                    key=lambda i: len(texts[i]), default=None)
+        if bulky is None:
+            break
+        texts[bulky] = type(shown[bulky]).__qualname__
+        text = joined()
     while len(text) > limit:
         longest = max((i for i, q in enumerate(quoted) if q and len(texts[i]) > 4), key=lambda i: len(texts[i]), default=None)
         if longest is None:
