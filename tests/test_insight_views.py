@@ -4,9 +4,14 @@ on virtual-clock recordings replayed at a chosen instant."""
 
 from __future__ import annotations
 
+import asyncio
+import time
+
 from textual.widgets import Static, Tree
 
+from conftest import trace
 from taskviz.model.names import task_name
+from taskviz.model.wait_extras import executor_edges, queue_fillers
 from taskviz.model.tree import Node, keys_to, task_tree
 from taskviz.model.waitfor import Edge
 from taskviz.model.waitgraph import cycles_in, deadlock_sentence, wait_graph, waitfor_for
@@ -79,6 +84,33 @@ def test_cycles_are_found_once_whatever_task_they_are_read_from() -> None:
 
 
 # -- the screens ----------------------------------------------------------------------------
+
+
+def test_a_queues_fillers_are_the_live_tasks_that_put_into_it() -> None:
+    from test_findings import PROGRAMS, headless
+
+    model = headless(PROGRAMS / "findings_starved_queue.py", virtual_time=False).model  # steps told apart by their times
+    producer = next(t.info.id for t in model.tracks if t.info.coro.endswith("producer"))
+    queue = next(o.id for o in model.record.objects if o.kind == "queue")
+    ended = model.tracks[producer].finished_ns
+    assert ended is not None
+    assert queue_fillers(model, queue, ended - 1) == (producer,), "while it lives, the producer may fill it"
+    assert queue_fillers(model, queue, ended + 1) == (), "once it ended, nobody is left to"
+    assert queue_fillers(headless(PROGRAMS / "findings_starved_queue.py").model, queue, ended) is None, \
+        "on a virtual clock steps share instants: not known, so nothing is said"
+
+
+def test_a_task_awaiting_a_thread_waits_for_its_job() -> None:
+    async def main() -> None:
+        await asyncio.to_thread(time.sleep, 0.05)
+
+    model = trace(main, virtual_time=False).model
+    job = next(t for t in model.tracks if t.thread)
+    t = (job.created_ns + (job.finished_ns or job.created_ns)) // 2
+    (edge,) = [e for e in executor_edges(model, t)]
+    assert (edge.task, edge.to, edge.object.kind) == (job.info.parent, (job.info.id,), "executor")
+    chain = wait_graph(waitfor_for(model), t).roots
+    assert [link.task for link in chain] == [job.info.parent] and [c.task for c in chain[0].children] == [job.info.id]
 
 
 async def _opened(pilot, key: str) -> None:  # type: ignore[no-untyped-def]

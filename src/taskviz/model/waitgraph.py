@@ -19,6 +19,7 @@ from weakref import WeakKeyDictionary
 from ..wire.record import WaitObject
 from .names import task_name
 from .timeline import TimelineModel
+from .wait_extras import executor_edges
 from .waitfor import Cycle, Edge, WaitFor
 
 _GRAPHS: WeakKeyDictionary[TimelineModel, WaitFor] = WeakKeyDictionary()
@@ -38,6 +39,8 @@ def waitfor_for(model: TimelineModel) -> WaitFor:
 
 def object_words(found: WaitObject) -> str:
     """What a wait is on, in a few words: ``gather (2)``, ``TaskGroup (3)``, ``lock bob_lock``, ``a queue``."""
+    if found.kind == "executor":
+        return "a thread (executor)"
     if found.kind in JOIN_WORDS:
         words = JOIN_WORDS[found.kind]
         return words if found.kind == "task" else f"{words} ({len(found.tasks)})"
@@ -70,6 +73,7 @@ class WaitGraph:
 def wait_graph(graph: WaitFor, t: int) -> WaitGraph:
     """Every wait going on at ``t`` arranged as chains; the cycles first found in it."""
     edges = {edge.task: edge for edge in graph.edges_at(t)}
+    edges.update((edge.task, edge) for edge in executor_edges(graph.model, t) if edge.task not in edges)
     waited_for = {tid for edge in edges.values() for tid in edge.to}
     cycles = cycles_in(edges, t)
     starts = [tid for tid in sorted(edges) if tid not in waited_for]

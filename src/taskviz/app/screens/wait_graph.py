@@ -20,6 +20,8 @@ from ...model.axis import format_duration
 from ... import palette
 from ...model.timeline import State, TimelineModel
 from ...model.waitfor import Cycle, WaitFor
+from ...model.names import task_name
+from ...model.wait_extras import queue_fillers
 from ...model.waitgraph import Link, WaitGraph, deadlock_sentence, object_words, wait_graph, waitfor_for
 from ...text import visible
 from ..widgets.task_looks import color, task_line
@@ -112,10 +114,23 @@ class WaitGraphScreen(InsightScreen):
             words = object_words(edge.object)
             if edge.object.kind == "lock":
                 words += ", held by" if edge.to else ", holder unknown"
-            line.append(f" · {visible(edge.location)}", "dim")
+            if edge.location:
+                line.append(f" · {visible(edge.location)}", "dim")
             line.append(" ─┈ ", "dim")
             line.append(visible(words), self._red if cyclic else "bold")
+            if edge.object.kind == "queue":
+                line.append_text(self._fillers(model, edge.object.id, t))
         return line
+
+    def _fillers(self, model: TimelineModel, oid: int, t: int) -> Text:
+        """Who may still put into the queue: the tasks that did and are alive; none left is said in red."""
+        fillers = queue_fillers(model, oid, t)
+        if fillers is None:
+            return Text()
+        if not fillers:
+            return Text(" ← nobody left alive has put into it", self._red)
+        names = ", ".join(task_name(model, tid) for tid in fillers[:3]) + (f" and {len(fillers) - 3} more" if len(fillers) > 3 else "")
+        return Text(f" ← filled by {names}", "dim")
 
     def _past_cycles(self, model: TimelineModel, graph: WaitFor) -> list[Cycle]:
         """Every cycle that formed in the run so far (worked out again only when the model grew)."""
