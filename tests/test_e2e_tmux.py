@@ -31,9 +31,8 @@ def test_taskviz_runs_basic_in_a_terminal_and_quits_cleanly() -> None:
 @pytest.mark.parametrize(("name", "lesson"), [
     ("http_client", r"of waiting in [12]\.\d s"),
     ("server", r"✓ finished in 1\.\d+ s"),
-    ("blocking", r"✓ finished in [67]\.\d+ s"),
-])
-def test_networked_and_blocking_scenarios_run_to_their_end_in_a_terminal(name: str, lesson: str) -> None:
+])  # blocking, in a terminal: test_e2e_stage sees its block grow (its whole run is 7 s of the suite's 3 minutes)
+def test_networked_scenarios_run_to_their_end_in_a_terminal(name: str, lesson: str) -> None:
     with terminal(f"{TASKVIZ} run {name}", width=160, height=40) as term:
         shown = term.wait_until(lambda screen: "✓ finished" in screen or "✗" in screen.split("\n", 2)[0], "the end of the run",
                                 timeout=30)  # the header's first line: the legend always has a ✗ (failed)
