@@ -14,7 +14,8 @@ from taskviz.model.names import task_name
 from taskviz.model.wait_extras import executor_edges, queue_fillers
 from taskviz.model.tree import Node, keys_to, task_tree
 from taskviz.model.waitfor import Edge
-from taskviz.model.waitgraph import cycles_in, deadlock_sentence, wait_graph, waitfor_for
+from taskviz.model.waitfor import waitfor_for
+from taskviz.model.waitgraph import cycles_in, deadlock_sentence, wait_graph
 from taskviz.wire.record import WaitObject
 from test_app_snapshots import app_for, recording
 

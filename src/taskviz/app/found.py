@@ -19,12 +19,12 @@ import re
 import time
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from weakref import WeakKeyDictionary
 
 from ..model.findings import Finding, findings
 from ..model.names import task_name
+from ..model.per_model import PerModel
 from ..model.timeline import TimelineModel
-from ..model.waitfor import Cycle, WaitFor
+from ..model.waitfor import Cycle, WaitFor, waitfor_for
 from ..text import visible
 from ..wire.record import WaitObject
 
@@ -109,7 +109,6 @@ class FoundWatch:
         self.found = Found()
         self._consumed = -1
         self._at = -REFRESH_S
-        self._waits: WaitFor | None = None  # only once a deadlock is found: kept up, not rebuilt
 
     def update(self, live: bool) -> bool:
         """Work the findings out again if the model grew (live: not twice within ``REFRESH_S``);
@@ -120,14 +119,11 @@ class FoundWatch:
             return False
         self._consumed, self._at = model.consumed, now
         found = tuple(findings(model))
-        cycles: list[Cycle] = []
+        deadlocks: tuple[Deadlock, ...] = ()
         if any(finding.kind == "deadlock" for finding in found):
-            if self._waits is None:
-                self._waits = WaitFor(model)
-            else:
-                self._waits.update()
-            cycles = self._waits.cycles()
-        fresh = Found(found, tuple(_deadlock(model, self._waits, cycle) for cycle in cycles if self._waits is not None))
+            waits = waitfor_for(model)  # the graph findings() just brought up to date
+            deadlocks = tuple(_deadlock(model, waits, cycle) for cycle in waits.cycles())
+        fresh = Found(found, deadlocks)
         changed = fresh != self.found
         self.found = fresh
         return changed
@@ -163,12 +159,9 @@ def _what(found: WaitObject) -> str:
     return "" if found.kind == "task" else visible(found.kind)
 
 
-_WATCHES: WeakKeyDictionary[TimelineModel, FoundWatch] = WeakKeyDictionary()
+_WATCHES: PerModel[FoundWatch] = PerModel(FoundWatch)
 
 
 def watch_for(model: TimelineModel) -> FoundWatch:
     """The model's watch: one per model, shared by every view of it."""
-    watch = _WATCHES.get(model)
-    if watch is None:
-        watch = _WATCHES[model] = FoundWatch(model)
-    return watch
+    return _WATCHES.of(model)

@@ -32,7 +32,7 @@ from .finding_kinds import KINDS
 from .names import task_name
 from .timeline import State, TimelineModel, Track
 from .starved import first_starvation
-from .waitfor import Cycle, Edge, WaitFor
+from .waitfor import Cycle, Edge, waitfor_for
 from .waits import STATE_MASK
 
 BLOCKING_NS = 100_000_000
@@ -74,7 +74,7 @@ def findings(model: TimelineModel) -> list[Finding]:
 def deadlocks(model: TimelineModel) -> list[Finding]:
     if not model.record.targets:
         return []
-    return [_deadlock(model, cycle) for cycle in WaitFor(model).cycles()]
+    return [_deadlock(model, cycle) for cycle in waitfor_for(model).cycles()]
 
 
 def _deadlock(model: TimelineModel, cycle: Cycle) -> Finding:

@@ -14,9 +14,9 @@ A row is a task id (``int``) or a library's name (``str``) for its group row.
 
 from __future__ import annotations
 
-import weakref
 from dataclasses import dataclass
 
+from .per_model import PerModel
 from .timeline import State, TimelineModel
 
 Row = int | str
@@ -204,12 +204,9 @@ class Folding:
         return out
 
 
-_FOLDINGS: weakref.WeakKeyDictionary[TimelineModel, Folding] = weakref.WeakKeyDictionary()
+_FOLDINGS: PerModel[Folding] = PerModel(Folding)
 
 
 def folding_for(model: TimelineModel) -> Folding:
     """The one Folding of ``model``: every view of it folds the same tasks, worked out once."""
-    folding = _FOLDINGS.get(model)
-    if folding is None:
-        folding = _FOLDINGS[model] = Folding(model)
-    return folding
+    return _FOLDINGS.of(model)

@@ -20,10 +20,10 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, insort
 from typing import TYPE_CHECKING
-from weakref import WeakKeyDictionary
 
 from rich.cells import cell_len, set_cell_size
 
+from .per_model import PerModel
 from ..text import visible
 from ..wire.record import TaskInfo
 
@@ -76,15 +76,12 @@ class TaskNames:
         self._bases[tid] = base
 
 
-_TABLES: WeakKeyDictionary[TimelineModel, TaskNames] = WeakKeyDictionary()
+_TABLES: PerModel[TaskNames] = PerModel(lambda model: TaskNames(model.record.tasks))
 
 
 def names_of(model: TimelineModel) -> TaskNames:
     """The model's table of names: one per model, kept as long as the model is, shared by every view."""
-    table = _TABLES.get(model)
-    if table is None:
-        table = _TABLES[model] = TaskNames(model.record.tasks)
-    return table
+    return _TABLES.of(model)
 
 
 def task_name(model: TimelineModel, tid: int) -> str:

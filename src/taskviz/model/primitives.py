@@ -15,10 +15,10 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from weakref import WeakKeyDictionary
 
 from rich.cells import cell_len
 
+from .per_model import PerModel
 from ..text import visible
 from ..wire.record import WaitObject
 from .timeline import TimelineModel
@@ -162,12 +162,9 @@ def _holder_runs(cells: list[int], name_of: Callable[[int], str]) -> list[Run]:
     return runs
 
 
-_PRIMITIVES: WeakKeyDictionary[TimelineModel, Primitives] = WeakKeyDictionary()
+_PRIMITIVES: PerModel[Primitives] = PerModel(Primitives)
 
 
 def primitives_for(model: TimelineModel) -> Primitives:
     """The one Primitives of ``model``, shared by its views."""
-    found = _PRIMITIVES.get(model)
-    if found is None:
-        found = _PRIMITIVES[model] = Primitives(model)
-    return found
+    return _PRIMITIVES.of(model)

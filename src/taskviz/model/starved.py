@@ -15,7 +15,7 @@ alarm when a producer is merely slow.
 from __future__ import annotations
 
 from .timeline import State, TimelineModel
-from .waitfor import Wait, WaitFor
+from .waitfor import Wait, WaitFor, waitfor_for
 from ..wire.record import JOIN_OBJECTS
 
 _NOT_ALIVE = frozenset({State.NONE, State.DONE, State.FAILED, State.CANCELLED})
@@ -56,7 +56,7 @@ def first_starvation(model: TimelineModel) -> tuple[int, list[Wait]] | None:
     """(when, the queue waits) of the first instant the program could only hang on a queue."""
     if not model.record.targets:
         return None
-    waitfor = WaitFor(model)
+    waitfor = waitfor_for(model)
     queue_waits = [wait for wait in waitfor.waits if waitfor.object(wait.object).kind == "queue"]
     if not queue_waits:
         return None

@@ -18,6 +18,7 @@ from bisect import bisect_right, insort
 from dataclasses import dataclass, field
 
 from ..wire.record import JOIN_OBJECTS, KIND_BITS, KIND_MASK, LINE_BOUND_OBJECTS, LOCATION_MASK, Kind, WaitObject
+from .per_model import PerModel
 from .timeline import State, TimelineModel
 
 _WOKEN = int(Kind.WOKEN)
@@ -258,6 +259,17 @@ class WaitFor:
             if target not in on_path and target not in done:
                 stack.append((target, 0))
         return None
+
+
+_GRAPHS: PerModel[WaitFor] = PerModel(WaitFor)
+
+
+def waitfor_for(model: TimelineModel) -> WaitFor:
+    """The one ``WaitFor`` of ``model``, brought up to date: the findings, the app's deadlock
+    line and the graph view read the same graph, each taking in only rows new since."""
+    graph = _GRAPHS.of(model)
+    graph.update()
+    return graph
 
 
 def _alive(state: State) -> bool:

@@ -14,7 +14,6 @@ to draw), object names and lines from the program, so a view passes them through
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from weakref import WeakKeyDictionary
 
 from ..wire.record import WaitObject
 from .names import task_name
@@ -22,19 +21,8 @@ from .timeline import TimelineModel
 from .wait_extras import executor_edges
 from .waitfor import Cycle, Edge, WaitFor
 
-_GRAPHS: WeakKeyDictionary[TimelineModel, WaitFor] = WeakKeyDictionary()
 
 JOIN_WORDS = {"gather": "gather", "taskgroup": "TaskGroup", "wait": "asyncio.wait", "task": "await"}
-
-
-def waitfor_for(model: TimelineModel) -> WaitFor:
-    """The one ``WaitFor`` of ``model``, brought up to date: every view of it reads the same graph."""
-    graph = _GRAPHS.get(model)
-    if graph is None:
-        graph = _GRAPHS[model] = WaitFor(model)
-    else:
-        graph.update()
-    return graph
 
 
 def object_words(found: WaitObject) -> str:

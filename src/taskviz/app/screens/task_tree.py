@@ -20,8 +20,8 @@ from textual.widgets.tree import TreeNode
 from ...model.folding import folding_for
 from ...model.timeline import State, TimelineModel
 from ...model.tree import Node, keys_to, task_tree
-from ...model.waitfor import WaitFor
-from ...model.waitgraph import object_words, waitfor_for
+from ...model.waitfor import WaitFor, waitfor_for
+from ...model.waitgraph import object_words
 from ...text import visible
 from ..widgets.task_looks import task_line
 from .insight import InsightScreen

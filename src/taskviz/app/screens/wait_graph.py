@@ -19,10 +19,10 @@ from textual.widgets import Static
 from ...model.axis import format_duration
 from ... import palette
 from ...model.timeline import State, TimelineModel
-from ...model.waitfor import Cycle, WaitFor
+from ...model.waitfor import Cycle, WaitFor, waitfor_for
 from ...model.names import task_name
 from ...model.wait_extras import queue_fillers
-from ...model.waitgraph import Link, WaitGraph, deadlock_sentence, object_words, wait_graph, waitfor_for
+from ...model.waitgraph import Link, WaitGraph, deadlock_sentence, object_words, wait_graph
 from ...text import visible
 from ..widgets.task_looks import color, task_line
 from .insight import InsightScreen
