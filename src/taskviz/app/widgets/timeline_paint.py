@@ -46,6 +46,19 @@ def _bar_styles(thread: bool, server: bool, light: bool) -> list[Style]:
             for color in colors]
 
 
+def _bar(cells: bytearray, styles: list[Style]) -> list[Segment]:
+    """A row's cells as one Segment per run of equal code, in that code's glyph and style."""
+    segments = []
+    run_code, start = -1, 0
+    for i, value in enumerate(bytes(cells) + b"\xff"):
+        if value == run_code:
+            continue
+        if i:
+            segments.append(Segment(_GLYPHS[run_code] * (i - start), styles[run_code]))
+        run_code, start = value, i
+    return segments
+
+
 def _over(strip: Strip, style: Style) -> Strip:
     """``style``'s background on top of each segment's own (Strip.apply_style puts it underneath)."""
     background = Style(bgcolor=style.bgcolor)
@@ -237,13 +250,7 @@ class TimelinePainting:
             label_style += self.get_component_rich_style("timeline--selected-label")
         segments = [self._marked_label(tid, "  " * min(self._depth(tid), 5) + task_name(model, tid), label_style)]
         styles = self._bar_styles(track.thread, server)
-        run_code, start = -1, 0
-        for i, value in enumerate(bytes(cells) + b"\xff"):
-            if value == run_code:
-                continue
-            if i:
-                segments.append(Segment(_GLYPHS[run_code] * (i - start), styles[run_code]))
-            run_code, start = value, i
+        segments += _bar(cells, styles)
         if track.thread and len(segments) > 2 and not cells[-1] and track.state.finished:
             segments[-1:] = _thread_note(segments[-1].text, styles[_RUNNING], styles[0])
         if tid == self.selected:
@@ -275,14 +282,7 @@ class TimelinePainting:
         if owner == self.selected_group:
             label_style += self.get_component_rich_style("timeline--selected-label")
         segments = [Segment(fit_cells(self._group_label(owner), self.label_width) + " ", label_style)]
-        styles = self._bar_styles(False, True)
-        run_state, start = -1, 0
-        for i, value in enumerate(bytes(cells) + b"\xff"):
-            if value == run_state:
-                continue
-            if i:
-                segments.append(Segment(_GLYPHS[run_state] * (i - start), styles[run_state]))
-            run_state, start = value, i
+        segments += _bar(cells, self._bar_styles(False, True))
         if owner == self.selected_group:
             segments[1:] = _over(Strip(segments[1:]), self.get_component_rich_style("timeline--selected"))
         return self._with_now(Strip(segments), width)
