@@ -143,7 +143,10 @@ def _quantised(delay: Any) -> str:
     new label at every call (171,000 strings in one run), and 0.30000000000000004 reads as 0.3."""
     if type(delay) not in (int, float):
         return "?"  # float() of the program's own number type would run its code inside the step
-    return f"{delay:.2g}" if abs(delay) < 100 else f"{delay:.0f}"
+    try:
+        return f"{delay:.2g}" if abs(delay) < 100 else f"{delay:.0f}"
+    except (OverflowError, ValueError):  # an int too big for a float, or for str()
+        return "?"
 
 
 Target = tuple[str, Any]

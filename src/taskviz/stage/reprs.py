@@ -52,7 +52,10 @@ def now(value: Any, limit: int = 60) -> str | None:
     if kind in _CONTAINERS and len(value) > _MAX_ITEMS:
         return f"<{kind.__name__} of {len(value):,}>"
     if plain(value):
-        return _cut(repr(value), limit)
+        try:  # C code over C data, yet it can refuse: an int of 5,000 digits exceeds str()'s limit
+            return _cut(repr(value), limit)
+        except Exception:
+            return None
     return None
 
 
@@ -90,7 +93,10 @@ def exception_now(exc: BaseException) -> str | None:
     kind = type(exc)
     if not isinstance(kind.__str__, types.WrapperDescriptorType) or not all(plain(arg) for arg in exc.args):
         return None
-    text = str(exc)
+    try:
+        text = str(exc)
+    except Exception:  # its args' str() can refuse (an int of 5,000 digits): describe it later, carefully
+        return None
     return f"{kind.__name__}: {text}" if text else kind.__name__
 
 

@@ -31,6 +31,7 @@ _BUILTIN = types.BuiltinMethodType
 _BOUND = types.MethodType
 _PY_WAKEUP = getattr(getattr(asyncio.tasks, "_PyTask", None), "_Task__wakeup", None)
 _get_ident = threading.get_ident
+_FAR_S = 1e12  # a sleep ending later (in loop seconds: 30,000 years) is never ready in a run; 1e300 s is no int of ns
 
 
 def traced_wakeup(callback: Any) -> TracedCoroutine | None:
@@ -113,7 +114,7 @@ class WakeUps:
         library = self._library_tasks
         if library and traced._tid in library and location in self.describer.user_locations:
             self._runs_program_code(traced._tid)
-        traced._deadline = None if deadline_s is None else int(deadline_s * 1_000_000_000)
+        traced._deadline = int(deadline_s * 1_000_000_000) if deadline_s is not None and deadline_s < _FAR_S else None
         self._s(t0)
         self._t(t1)
         self._c(traced._code | _AWAITING)
