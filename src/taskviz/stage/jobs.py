@@ -34,9 +34,10 @@ class ThreadJobs:
         record = self.record
         tid = len(record.tasks)
         parent = current_traced_task(self)
+        creator = sys._getframe(1)
         record.tasks.append(
-            TaskInfo(tid, parent, _job_name(fn), self._creation_site(fn), name="thread", kind="thread",
-                     library=self.owners.owner(tid, code_of(unwrap_job(fn)), sys._getframe(1)))
+            TaskInfo(tid, parent, _job_name(fn), self._creation_site(fn, creator), name="thread", kind="thread",
+                     library=self.owners.owner(tid, code_of(unwrap_job(fn)), creator))
         )
         if tid < ARGS_FOR_FIRST:
             self._describe_args(record.tasks[tid], _job_args(fn))

@@ -7,16 +7,16 @@ that created it, and a CREATED event. Executor jobs get theirs in ``jobs``.
 
 from __future__ import annotations
 
-from collections import deque
-
+import asyncio
 import sys
+import types
+from collections import deque
 from collections.abc import Coroutine
 from typing import TYPE_CHECKING, Any
 
 from ..wire.record import KIND_BITS, Kind, TaskInfo
 from . import reprs
 from .awaits import display_path, is_user_file
-from .hooks import current_traced_task
 from .jobs import ARGS_FOR_FIRST, unwrap_job
 from .owners import code_of
 from .wrapper import TracedCoroutine
@@ -25,30 +25,55 @@ if TYPE_CHECKING:
     from .run import Run
 
 _CREATED = Kind.CREATED
+_COROUTINE = types.CoroutineType
+_current_task = asyncio.current_task
 
 
 class TaskRows:
     """The task-table half of a run."""
 
     def adopt(self: Run, coro: Coroutine[Any, Any, Any]) -> TracedCoroutine:
-        """Give a new task of the run its row, and the wrapper to run in its place."""
+        """Give a new task of the run its row, and the wrapper to run in its place.
+
+        Runs at every task made, so what ``current_traced_task`` and ``_instant`` do is
+        written out here, and the creator's frame is fetched once for the creation site
+        and the owner both.
+        """
         record = self.record
         tid = len(record.tasks)
-        parent = current_traced_task(self)
+        parent = None
+        try:
+            running = _current_task()
+        except RuntimeError:  # no loop running on this thread
+            running = None
+        if running is not None:
+            runs = running.get_coro()
+            if type(runs) is TracedCoroutine and runs._run is self:
+                parent = runs._tid
         # Tasks started by loop callbacks (a server accepting connections), and theirs, are the server's.
         server = self.root is not None and (parent is None or record.tasks[parent].group == "server")
-        info = TaskInfo(tid, parent, _qualname(coro), self._creation_site(coro), group="server" if server else "",
-                        library=self.owners.owner(tid, code_of(coro), sys._getframe(1)))
+        creator = sys._getframe(1)
+        if type(coro) is _COROUTINE:
+            qualname, code = coro.__qualname__, coro.cr_code
+        else:
+            qualname, code = _qualname(coro), code_of(coro)
+        info = TaskInfo(tid, parent, qualname, self._creation_site(coro, creator), group="server" if server else "",
+                        library=self.owners.owner(tid, code, creator))
         record.tasks.append(info)
         if tid < ARGS_FOR_FIRST:
             self._describe_args(info, _call_args(coro))
-        self._instant(self.clock(), tid, _CREATED, 0 if parent is None else parent + 1)
+        now = self.clock()
+        self._s(now)
+        self._t(now)
+        self._c(tid << KIND_BITS)  # CREATED
+        self._a(0 if parent is None else parent + 1)
         return TracedCoroutine(coro, self, tid)
 
-    def _creation_site(self: Run, coro: Any) -> str:
-        """The user line that created the task, or the coroutine's own definition."""
+    def _creation_site(self: Run, coro: Any, creator: Any) -> str:
+        """The user line that created the task (``creator`` is the frame that asked the stage for it),
+        or the coroutine's own definition."""
         describer = self.describer
-        site = describer.creation_site(sys._getframe(2))
+        site = describer.creation_site(creator)
         if site:
             return self.record.strings[site]
         code = getattr(coro, "cr_code", None) or getattr(unwrap_job(coro), "__code__", None)

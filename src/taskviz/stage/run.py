@@ -30,6 +30,8 @@ from .wakeups import WakeUps, traced_wakeup
 from .wrapper import TracedCoroutine
 
 _DONE = Kind.DONE
+_OK, _FAILED, _CANCELLED = Outcome.OK, Outcome.FAILED, Outcome.CANCELLED
+_SHORT_INT = 10**18  # an int result this short is its own text, at once
 
 
 class Run(TaskRows, WakeUps, WaitsFor, ThreadJobs):
@@ -176,29 +178,34 @@ class Run(TaskRows, WakeUps, WaitsFor, ThreadJobs):
         """The step finished the coroutine: returned (StopIteration), raised or was cancelled."""
         t1 = self.clock()
         tid = traced._tid
-        if isinstance(exc, StopIteration):
-            outcome, value = Outcome.OK, exc.value
+        if type(exc) is StopIteration or isinstance(exc, StopIteration):
+            outcome, value = _OK, exc.value
         elif isinstance(exc, asyncio.CancelledError):
-            outcome, value = Outcome.CANCELLED, exc
+            outcome, value = _CANCELLED, exc
         else:
-            outcome, value = Outcome.FAILED, exc
+            outcome, value = _FAILED, exc
         self._s(t0)
         self._t(t1)
         self._c(traced._code | _DONE)
-        self._a(int(outcome))
-        info = self.record.tasks[tid]
+        self._a(outcome)  # an IntEnum: the column stores its int
+        record = self.record
+        info = record.tasks[tid]
         task = self._tasks.pop(tid, None)
         if task is not None:
             info.name = task.get_name()
             _ready_by(task, t1)
         info.outcome = outcome
-        if outcome is Outcome.OK:
-            self._describe_outcome(info, value, failed=False)
-        elif outcome is Outcome.FAILED:
+        if outcome is _OK:
+            kind = type(value)
+            if value is None:
+                info.result = "None"  # what most coroutines return
+            elif kind is bool or kind is int and -_SHORT_INT < value < _SHORT_INT:
+                info.result = repr(value)
+            else:
+                self._describe_outcome(info, value, failed=False)
+        elif outcome is _FAILED or value.args:
             self._describe_outcome(info, value, failed=True)
-        elif value.args:
-            self._describe_outcome(info, value, failed=True)
-        self.record.touch(tid)
+        record.updated.append(tid)  # record.touch(tid), written out: once per task
         if self.loop_wide:
             if tid == self.root_tid and self.root_done_ns is None:
                 self.root_done_ns = t1
