@@ -132,6 +132,7 @@ _SITE_USER, _SITE_OURS, _SITE_LIBRARY = "user", "ours", "library"
 _STAGE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep  # the stage's modules: never a task's creator
 _COROUTINE = types.CoroutineType
 _GENERATOR = types.GeneratorType
+_LINKS = (_COROUTINE, _GENERATOR)  # what an await chain is walked through
 _SLEEP_CODE = asyncio.sleep.__code__
 
 
@@ -236,6 +237,19 @@ class AwaitDescriber:
         the frame whose line is shown, and a sleep's, are looked at.
         """
         codes = self._codes
+        if type(coro) is _COROUTINE:  # the commonest shape first: the program's coroutine in one library call
+            below = coro.cr_await
+            if type(below) is _COROUTINE and type(below.cr_await) not in _LINKS:
+                mine, called = codes.get(id(coro.cr_code)), codes.get(id(below.cr_code))
+                if mine is not None and called is not None and mine[0] and not called[0]:
+                    location = mine[3].get(coro.cr_frame.f_lasti)
+                    if location is not None:
+                        if not called[2]:
+                            return called[1], location, None, None
+                        if called[4] is _SLEEP_CODE:
+                            return self._sleep(below, location)
+                        target = called[5]
+                        return called[1], location, None, None if target is None else (target, below)
         user: Any = None  # the innermost coroutine of the user's: its line is the one shown
         user_info: CodeInfo | None = None
         outer: Any = None
