@@ -57,8 +57,8 @@ class TaskNames:
         self._holders: dict[str, list[int]] = {}  # base name -> ids of the tasks with it, ascending
 
     def __call__(self, tid: int) -> str:
-        if len(self._bases) != len(self._tasks) or self._updates_seen != len(self._updated):
-            self._catch_up()
+        if tid >= len(self._bases) or len(self._bases) > len(self._tasks) or self._updates_seen != len(self._updated):
+            self._catch_up(tid + 1)
         base = self._bases[tid]
         holders = self._holders[base]
         if holders[0] == tid:
@@ -66,14 +66,17 @@ class TaskNames:
         rank = bisect_left(holders, tid)
         return f"{base} #{rank + 1}" if rank else base
 
-    def _catch_up(self) -> None:
-        """Take in the tasks created since the last call (all of them again if the list shrank),
-        then move those whose details changed since to their new names."""
+    def _catch_up(self, through: int) -> None:
+        """Take in the tasks up to id ``through`` (all of them again if the list shrank), then move
+        those whose details changed since to their new names.
+
+        A twin's number counts only the tasks made before it, so naming the first rows of a
+        chart looks at those alone, however many tasks come after."""
         tasks, updated = self._tasks, self._updated
         if len(self._bases) > len(tasks) or self._updates_seen > len(updated):
             self._bases, self._holders, self._updates_seen = [], {}, 0
         known = len(self._bases)
-        for tid in range(known, len(tasks)):
+        for tid in range(known, min(through, len(tasks))):
             base = base_name(tasks[tid])
             self._bases.append(base)
             self._holders.setdefault(base, []).append(tid)  # ids come in ascending: the list stays sorted
