@@ -66,6 +66,11 @@ class TaskNames:
         rank = bisect_left(holders, tid)
         return f"{base} #{rank + 1}" if rank else base
 
+    def take_in_all(self) -> None:
+        """Take in every task now, in one pass: for a caller about to name them all (an export),
+        which would otherwise take them in one call at a time."""
+        self._catch_up(len(self._tasks))
+
     def _catch_up(self, through: int) -> None:
         """Take in the tasks up to id ``through`` (all of them again if the list shrank), then move
         those whose details changed since to their new names.

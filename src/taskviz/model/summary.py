@@ -61,6 +61,7 @@ class _Entries:
     def __init__(self, model: TimelineModel) -> None:
         self._strings = model.record.strings
         self._name = names_of(model)
+        self._name.take_in_all()
         self._waits: dict[int, dict[str, str]] = {}
 
     def __call__(self, track: Track) -> dict[str, Any]:

@@ -56,6 +56,7 @@ _FINISHED, _CANCELLED = int(State.DONE), int(State.CANCELLED)
 _PLAIN_STATES = bytes(code & STATE_MASK for code in range(256))  # a row's codes without wait kinds or marks
 _AWAITING_STATE = int(State.AWAITING)
 _READY = int(State.READY)
+_PENDING_STATE = bytes((State.PENDING,))
 _OUTCOME_TO_STATE = (int(State.DONE), int(State.FAILED), int(State.CANCELLED))  # indexed by Outcome
 _CREATED, _STARTED, _AWAITING, _YIELDED, _WOKEN = (int(k) for k in (Kind.CREATED, Kind.STARTED, Kind.AWAITING, Kind.YIELDED, Kind.WOKEN))
 _RUNNING = int(State.RUNNING)
@@ -277,12 +278,8 @@ class TimelineModel:
 
     def _created(self, tid: int, t: int, parent_arg: int) -> None:
         info = self.record.tasks[tid]
-        track = Track(info, thread=info.kind == "thread")
-        if parent_arg:
-            track.depth = self.tracks[parent_arg - 1].depth + 1
-        track.times.append(t)
-        track.states.append(State.PENDING)
-        self.tracks.append(track)
+        depth = self.tracks[parent_arg - 1].depth + 1 if parent_arg else 0
+        self.tracks.append(Track(info, array("q", (t,)), array("b", _PENDING_STATE), depth, thread=info.kind == "thread"))
         self.alive_count += 1
         self._order = None
         if t > self.end_ns:
