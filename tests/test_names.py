@@ -56,7 +56,8 @@ def test_a_name_that_repeats_the_call_is_said_once() -> None:
 def test_a_task_named_later_leaves_its_twins_and_the_numbers_follow() -> None:
     model = model_of(task(0, "main"), task(1, "worker"), task(2, "worker"), task(3, "worker"))
     assert [task_name(model, tid) for tid in (1, 2, 3)] == ["worker", "worker #2", "worker #3"]
-    model.record.tasks[1].name = "alpha"  # as the stage learns a task's name when it ends
+    model.record.tasks[1].name = "alpha"  # as the stage learns a task's name when it ends,
+    model.record.touch(1)  # and says so, as it does of every change to a task's details
     assert [task_name(model, tid) for tid in (1, 2, 3)] == ["alpha: worker", "worker", "worker #2"]
     model.record.tasks.append(task(4, "worker"))  # a task created since: counted in
     assert task_name(model, 4) == "worker #3"

@@ -15,6 +15,7 @@ from .model.primitives import NAME, holder_name, primitives_for
 from .model.primitives import bar as object_bar
 from .model.summary import Gain
 from .model.timeline import BLOCK_NS, State, TimelineModel
+from .model.waits import STATE_MASK
 
 LABEL_WIDTH = 28
 
@@ -103,7 +104,10 @@ def render(model: TimelineModel, *, title: str, wall_ns: int, gain: Gain, width:
         lines.append(f"{label} " + _row(model.cells(row, 0, dt, chart_width, kinds=True), color, track.thread).rstrip())
     hidden = [tid for tid in rows[max_rows:] if isinstance(tid, int)]
     if hidden:
-        by_coro = Counter(visible(model.tracks[tid].info.coro) for tid in hidden)
+        tracks = model.tracks
+        by_coro: Counter[str] = Counter()
+        for coro, n in Counter(tracks[tid].info.coro for tid in hidden).items():  # each coroutine made safe once
+            by_coro[visible(coro)] += n
         parts = ", ".join(f"{n:,} × {coro}" for coro, n in by_coro.most_common(4))
         more = "" if len(by_coro) <= 4 else f", {len(by_coro) - 4} more kinds"
         lines.append(fit_cells(f"… {len(hidden):,} more tasks not shown ({parts}{more})", width).rstrip())
@@ -134,7 +138,7 @@ def object_lines(model: TimelineModel, dt: int, width: int, color: bool) -> list
 
 def summary_lines(model: TimelineModel, wall_ns: int, gain: Gain, point: str = "",
                   headline: str | None = None) -> list[str]:
-    outcomes = Counter(track.state for track in model.tracks)
+    outcomes = Counter(track.states[-1] & STATE_MASK for track in model.tracks)
     parts = ", ".join(f"{outcomes[s]} {palette.NAMES[s]}" for s in (State.DONE, State.FAILED, State.CANCELLED) if outcomes[s])
     lines = [f"wall time       {format_duration(wall_ns)}"]
     if point:

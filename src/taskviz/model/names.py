@@ -11,7 +11,7 @@ The name comes from the program, so it is made safe to draw here, once.
 
 A task's name may change while a run is live (asyncio names a task after creating it, so
 the stage reads the name when the task ends; some arguments are described only when the
-run ends): the table checks the asked-for task each time and moves it to its new name.
+run ends): the table rechecks the tasks the record says changed and moves them to their new names.
 A finished run's names never change, so all its views and exports agree exactly.
 """
 
@@ -25,7 +25,7 @@ from rich.cells import cell_len, set_cell_size
 
 from .per_model import PerModel
 from ..text import visible
-from ..wire.record import TaskInfo
+from ..wire.record import EventRecord, TaskInfo
 
 if TYPE_CHECKING:
     from .timeline import TimelineModel
@@ -42,30 +42,55 @@ def base_name(info: TaskInfo) -> str:
 
 
 class TaskNames:
-    """Names for the tasks of one record, twins numbered in order of creation."""
+    """Names for the tasks of one record, twins numbered in order of creation.
 
-    def __init__(self, tasks: list[TaskInfo]) -> None:
-        self._tasks = tasks
+    A task's base name is worked out when it is first seen and again only when the record
+    says its details changed (``EventRecord.updated``): asking is a lookup, so a view or an
+    export naming 100,000 tasks does not describe each anew.
+    """
+
+    def __init__(self, record: EventRecord) -> None:
+        self._tasks = record.tasks
+        self._updated = record.updated
+        self._updates_seen = 0
         self._bases: list[str] = []  # by task id: the base name it was last seen with
         self._holders: dict[str, list[int]] = {}  # base name -> ids of the tasks with it, ascending
 
     def __call__(self, tid: int) -> str:
-        if len(self._bases) != len(self._tasks):
-            self._catch_up()
-        base = base_name(self._tasks[tid])
-        if base != self._bases[tid]:
-            self._move(tid, base)
-        rank = bisect_left(self._holders[base], tid)
+        if tid >= len(self._bases) or len(self._bases) > len(self._tasks) or self._updates_seen != len(self._updated):
+            self._catch_up(tid + 1)
+        base = self._bases[tid]
+        holders = self._holders[base]
+        if holders[0] == tid:
+            return base
+        rank = bisect_left(holders, tid)
         return f"{base} #{rank + 1}" if rank else base
 
-    def _catch_up(self) -> None:
-        """Take in the tasks created since the last call (all of them again if the list shrank)."""
-        if len(self._bases) > len(self._tasks):
-            self._bases, self._holders = [], {}
-        for tid in range(len(self._bases), len(self._tasks)):
-            base = base_name(self._tasks[tid])
+    def take_in_all(self) -> None:
+        """Take in every task now, in one pass: for a caller about to name them all (an export),
+        which would otherwise take them in one call at a time."""
+        self._catch_up(len(self._tasks))
+
+    def _catch_up(self, through: int) -> None:
+        """Take in the tasks up to id ``through`` (all of them again if the list shrank), then move
+        those whose details changed since to their new names.
+
+        A twin's number counts only the tasks made before it, so naming the first rows of a
+        chart looks at those alone, however many tasks come after."""
+        tasks, updated = self._tasks, self._updated
+        if len(self._bases) > len(tasks) or self._updates_seen > len(updated):
+            self._bases, self._holders, self._updates_seen = [], {}, 0
+        known = len(self._bases)
+        for tid in range(known, min(through, len(tasks))):
+            base = base_name(tasks[tid])
             self._bases.append(base)
             self._holders.setdefault(base, []).append(tid)  # ids come in ascending: the list stays sorted
+        for tid in updated[self._updates_seen :]:
+            if tid < known:  # the ones after were named from their details as they are now
+                base = base_name(tasks[tid])
+                if base != self._bases[tid]:
+                    self._move(tid, base)
+        self._updates_seen = len(updated)
 
     def _move(self, tid: int, base: str) -> None:
         old = self._holders[self._bases[tid]]
@@ -76,7 +101,7 @@ class TaskNames:
         self._bases[tid] = base
 
 
-_TABLES: PerModel[TaskNames] = PerModel(lambda model: TaskNames(model.record.tasks))
+_TABLES: PerModel[TaskNames] = PerModel(lambda model: TaskNames(model.record))
 
 
 def names_of(model: TimelineModel) -> TaskNames:

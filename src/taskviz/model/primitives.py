@@ -12,6 +12,7 @@ as in the model. A lock's value is its holder's task id + 1, 0 while free.
 
 from __future__ import annotations
 
+from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -33,11 +34,13 @@ BLANK, BAR, NAME = "blank", "bar", "name"
 
 @dataclass(slots=True)
 class Levels:
-    """One object's values over time: ``values[i]`` from ``times[i]`` until the next change."""
+    """One object's values over time: ``values[i]`` from ``times[i]`` until the next change.
+
+    Arrays, not lists: a server's queue and lock change a few times per request."""
 
     object: WaitObject
-    times: list[int] = field(default_factory=list)
-    values: list[int] = field(default_factory=list)
+    times: array = field(default_factory=lambda: array("q"))
+    values: array = field(default_factory=lambda: array("q"))
     most: int = 0  # the highest value seen (a lock's is meaningless)
 
     def add(self, t: int, value: int) -> None:
@@ -48,7 +51,8 @@ class Levels:
         else:
             self.times.append(t)
             self.values.append(value)
-        self.most = max(self.most, value)
+        if value > self.most:
+            self.most = value
 
 
 class Primitives:
@@ -64,18 +68,29 @@ class Primitives:
     def update(self) -> None:
         """Take in what the record holds now."""
         record, origin = self.model.record, self.model.origin_ns
+        objects = record.objects
+        shown: dict[int, Levels | None] = {}  # by object id; None for a kind without a row
         for table, attr in ((record.levels, "_levels_seen"), (record.holds, "_holds_seen")):
             end = len(table) - len(table) % 3
             for i in range(getattr(self, attr), end, 3):
-                oid = int(table[i + 1])
-                found = record.objects[oid]
-                if found.kind not in SHOWN_KINDS:
-                    continue
-                levels = self.levels.get(oid)
+                oid = table[i + 1]
+                if oid not in shown:
+                    shown[oid] = self._levels_of(objects[oid])
+                levels = shown[oid]
                 if levels is None:
-                    levels = self.levels[oid] = Levels(found)
-                levels.add(max(0, int(table[i]) - origin), int(table[i + 2]))
+                    continue
+                t = table[i] - origin
+                levels.add(t if t > 0 else 0, table[i + 2])
             setattr(self, attr, end)
+
+    def _levels_of(self, found: WaitObject) -> Levels | None:
+        """The object's Levels, made on its first record; None if its kind gets no row."""
+        if found.kind not in SHOWN_KINDS:
+            return None
+        levels = self.levels.get(found.id)
+        if levels is None:
+            levels = self.levels[found.id] = Levels(found)
+        return levels
 
     def shown(self) -> list[int]:
         """The objects that get a row, in the order the program first used them."""

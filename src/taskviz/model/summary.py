@@ -9,8 +9,8 @@ import json
 from dataclasses import dataclass
 from typing import Any, TextIO
 
-from ..wire.record import Outcome
-from .names import task_name
+from ..wire.record import LOCATION_MASK, Outcome
+from .names import names_of
 from .timeline import NS, State, TimelineModel, Track
 from .waits import STATE_MASK
 
@@ -50,46 +50,67 @@ def _seconds(ns: int | None) -> float | None:
 
 
 def task_summary(model: TimelineModel, track: Track) -> dict[str, Any]:
-    """One task's entry. Written for speed as much as for reading: a run may have 100,000 tasks."""
-    info = track.info
-    strings = model.record.strings
-    outcome = info.outcome
-    entry: dict[str, Any] = {
-        "id": info.id,
-        "name": info.name,
-        "label": task_name(model, info.id),  # what its row, log line and details call it
-        "parent": info.parent,
-        "coro": info.coro,
-        "created_at": info.created_at,
-        "outcome": _OUTCOME_NAMES[outcome] if outcome is not None else "alive",
-    }
-    if outcome is Outcome.OK:
-        entry["result"] = info.result
-    elif info.exception is not None or outcome is Outcome.CANCELLED:
-        entry["exception"] = info.exception or "CancelledError"
-        if info.raised_at:
-            entry["raised_at"] = info.raised_at
-        if info.raised_via:
-            entry["raised_via"] = info.raised_via
-    if info.library:
-        entry["library"] = info.library  # a library's own task: folded in views, kept here
-    times = track.times
-    finished = times[-1] if _DONE <= track.states[-1] & STATE_MASK <= _CANCELLED else None
-    # whole microseconds in seconds: as exact as round(x, 6), without a call per number
-    entry["created_s"] = times[0] // 1000 / 1e6
-    entry["finished_s"] = None if finished is None else finished // 1000 / 1e6
-    entry["running_s"] = track.running_ns // 1000 / 1e6
-    entry["awaiting_s"] = track.awaiting_ns // 1000 / 1e6
-    entry["ready_s"] = track.ready_ns // 1000 / 1e6
-    entry["steps"] = track.steps
-    entry["awaited"] = [{"what": strings[label], "at": strings[location]} for label, location in track.waits()]
-    return entry
+    """One task's entry."""
+    return _Entries(model)(track)
+
+
+class _Entries:
+    """Task entries of one model, made with what they share looked up once: the names table, and
+    each distinct wait's ``{"what", "at"}`` (a server's 100,000 tasks await the same few)."""
+
+    def __init__(self, model: TimelineModel) -> None:
+        self._strings = model.record.strings
+        self._name = names_of(model)
+        self._name.take_in_all()
+        self._waits: dict[int, dict[str, str]] = {}
+
+    def __call__(self, track: Track) -> dict[str, Any]:
+        """Written for speed as much as for reading: a run may have 100,000 tasks."""
+        info = track.info
+        outcome = info.outcome
+        entry: dict[str, Any] = {
+            "id": info.id,
+            "name": info.name,
+            "label": self._name(info.id),  # what its row, log line and details call it
+            "parent": info.parent,
+            "coro": info.coro,
+            "created_at": info.created_at,
+            "outcome": _OUTCOME_NAMES[outcome] if outcome is not None else "alive",
+        }
+        if outcome is Outcome.OK:
+            entry["result"] = info.result
+        elif info.exception is not None or outcome is Outcome.CANCELLED:
+            entry["exception"] = info.exception or "CancelledError"
+            if info.raised_at:
+                entry["raised_at"] = info.raised_at
+            if info.raised_via:
+                entry["raised_via"] = info.raised_via
+        if info.library:
+            entry["library"] = info.library  # a library's own task: folded in views, kept here
+        times = track.times
+        finished = times[-1] if _DONE <= track.states[-1] & STATE_MASK <= _CANCELLED else None
+        # whole microseconds in seconds: as exact as round(x, 6), without a call per number
+        entry["created_s"] = times[0] // 1000 / 1e6
+        entry["finished_s"] = None if finished is None else finished // 1000 / 1e6
+        entry["running_s"] = track.running_ns // 1000 / 1e6
+        entry["awaiting_s"] = track.awaiting_ns // 1000 / 1e6
+        entry["ready_s"] = track.ready_ns // 1000 / 1e6
+        entry["steps"] = track.steps
+        waits = self._waits
+        awaited = []
+        for packed in track.awaited:
+            wait = waits.get(packed)
+            if wait is None:
+                wait = waits[packed] = {"what": self._strings[packed >> 32], "at": self._strings[packed & LOCATION_MASK]}
+            awaited.append(wait)
+        entry["awaited"] = awaited
+        return entry
 
 
 def run_summary(scenario: str, model: TimelineModel, wall_ns: int, **extra: Any) -> dict[str, Any]:
     """The whole summary as one object: for small runs, tests and the app."""
-    return {**_head(scenario, wall_ns), "tasks": [task_summary(model, model.tracks[tid]) for tid in model.order()],
-            **_tail(model), **extra}
+    entry, tracks = _Entries(model), model.tracks
+    return {**_head(scenario, wall_ns), "tasks": [entry(tracks[tid]) for tid in model.order()], **_tail(model), **extra}
 
 
 INDENTED_TASKS = 2_000  # up to this many tasks the JSON is indented for people; beyond, streamed
@@ -105,9 +126,9 @@ def write_summary(out: TextIO, scenario: str, model: TimelineModel, wall_ns: int
         return
     head = json.dumps(_head(scenario, wall_ns))
     out.write(head[:-1] + ', "tasks": [\n')
-    order, tracks = model.order(), model.tracks
+    order, tracks, entry = model.order(), model.tracks, _Entries(model)
     for start in range(0, len(order), WRITE_BATCH):  # a line a batch: one C-speed encoding each
-        batch = [task_summary(model, tracks[tid]) for tid in order[start : start + WRITE_BATCH]]
+        batch = [entry(tracks[tid]) for tid in order[start : start + WRITE_BATCH]]
         out.write((",\n" if start else "") + json.dumps(batch)[1:-1])
     tail = json.dumps({**_tail(model), **extra})
     out.write("\n], " + tail[1:] + "\n")

@@ -56,6 +56,7 @@ _FINISHED, _CANCELLED = int(State.DONE), int(State.CANCELLED)
 _PLAIN_STATES = bytes(code & STATE_MASK for code in range(256))  # a row's codes without wait kinds or marks
 _AWAITING_STATE = int(State.AWAITING)
 _READY = int(State.READY)
+_PENDING_STATE = bytes((State.PENDING,))
 _OUTCOME_TO_STATE = (int(State.DONE), int(State.FAILED), int(State.CANCELLED))  # indexed by Outcome
 _CREATED, _STARTED, _AWAITING, _YIELDED, _WOKEN = (int(k) for k in (Kind.CREATED, Kind.STARTED, Kind.AWAITING, Kind.YIELDED, Kind.WOKEN))
 _RUNNING = int(State.RUNNING)
@@ -163,6 +164,7 @@ class TimelineModel:
         self.busy: tuple[int, int, str] | None = None
         self._order: list[int] | None = None
         self._wait_codes: dict[int, int] = {}  # label string id -> AWAITING with its kind
+        self._packed: dict[int, int] = {}  # each distinct wait (label << 32 | line): one int object for all tasks
 
     # -- reading the record ---------------------------------------------------------
 
@@ -180,22 +182,34 @@ class TimelineModel:
         origin = self.origin_ns
         tracks = self.tracks
         wait_codes = self._wait_codes
+        packed_ids = self._packed
+        # a whole step (running from its start, then what it ended in; and the loop's step) is
+        # written out here, once per row: at a few hundred thousand rows a run, calls were most of the time
+        add_start, add_end = self.step_starts.append, self.step_ends.append
+        add_task, add_location = self.step_tasks.append, self.step_locations.append
+        end_ns, busy_ns = self.end_ns, self.busy_ns
+        longest_ns, blocks = self._longest_ns, self.blocks
+        steps_before = len(self.step_starts)
+        new_steps = 0
         for index in range(start, stop):
             code = codes[index]
             kind = code & KIND_MASK
             tid = code >> KIND_BITS
             t = times[index] - origin
             if kind == _CREATED:
+                self.end_ns = end_ns
                 self._created(tid, t, args[index])
+                end_ns = self.end_ns
                 continue
             track = tracks[tid]
-            last = track.times[-1]
+            track_times, track_states = track.times, track.states
+            last = track_times[-1]
             if t < last:
                 t = last
-            if t > self.end_ns:
-                self.end_ns = t
+            if t > end_ns:
+                end_ns = t
             if kind == _WOKEN:
-                if track.states[-1] & STATE_MASK == _AWAITING_STATE:
+                if track_states[-1] & STATE_MASK == _AWAITING_STATE:
                     self._change(track, t, _READY)
                 continue
             if track.thread:
@@ -210,19 +224,47 @@ class TimelineModel:
                 arg = args[index]
                 label = arg >> 32
                 location = arg & LOCATION_MASK
-                wait = wait_codes.get(label)
-                if wait is None:
-                    wait = self._wait_code(label)
-                self._step(track, t0, t, wait)
+                after = wait_codes.get(label)
+                if after is None:
+                    after = self._wait_code(label)
                 track.label, track.location = label, location
-                if arg not in track.awaited:
-                    track.awaited.append(arg)
+                awaited = track.awaited
+                if arg not in awaited:
+                    awaited.append(packed_ids.setdefault(arg, arg))  # one int shared by every task waiting there
             elif kind == _YIELDED:
-                self._step(track, t0, t, _READY)
+                after = _READY
             else:
-                self._step(track, t0, t, _OUTCOME_TO_STATE[args[index]])
+                after = _OUTCOME_TO_STATE[args[index]]
                 self.alive_count -= 1
-            self._add_step(tid, t0, t, location)
+            # the time spent in the state the step leaves (``_change`` to RUNNING at t0)
+            previous = track_states[-1]
+            spent = t0 - last
+            if previous == _READY:
+                track.ready_ns += spent
+            elif previous == _RUNNING:
+                track.running_ns += spent
+            elif previous & STATE_MASK == _AWAITING_STATE:
+                track.awaiting_ns += spent
+                if previous != _JOIN_CODE:  # a join waits on other tasks' waits: not counted twice
+                    track.waiting_ns += spent
+            duration = t - t0
+            track_times.append(t0)
+            track_states.append(_RUNNING)
+            track_times.append(t)
+            track_states.append(after)
+            track.steps += 1
+            track.running_ns += duration
+            add_start(t0)
+            add_end(t)
+            add_task(tid)
+            add_location(location)
+            busy_ns += duration
+            if duration > longest_ns:
+                self.longest_step, longest_ns = steps_before + new_steps, duration
+            if duration >= BLOCK_NS:
+                blocks.append(steps_before + new_steps)
+            new_steps += 1
+        self.end_ns, self.busy_ns, self._longest_ns = end_ns, busy_ns, longest_ns
         self.consumed = stop
         return stop - start
 
@@ -236,12 +278,8 @@ class TimelineModel:
 
     def _created(self, tid: int, t: int, parent_arg: int) -> None:
         info = self.record.tasks[tid]
-        track = Track(info, thread=info.kind == "thread")
-        if parent_arg:
-            track.depth = self.tracks[parent_arg - 1].depth + 1
-        track.times.append(t)
-        track.states.append(State.PENDING)
-        self.tracks.append(track)
+        depth = self.tracks[parent_arg - 1].depth + 1 if parent_arg else 0
+        self.tracks.append(Track(info, array("q", (t,)), array("b", _PENDING_STATE), depth, thread=info.kind == "thread"))
         self.alive_count += 1
         self._order = None
         if t > self.end_ns:
@@ -263,28 +301,6 @@ class TimelineModel:
                 track.waiting_ns += spent
         track.times.append(t)
         track.states.append(state)
-
-    def _step(self, track: Track, t0: int, t1: int, after: int) -> None:
-        """A whole step: running from ``t0``, then ``after`` (a state byte: AWAITING with its kind) from ``t1``.
-
-        A step that ends the task leaves ``alive_count`` to its caller."""
-        self._change(track, t0, _RUNNING)
-        track.steps += 1
-        track.running_ns += t1 - t0
-        track.times.append(t1)
-        track.states.append(after)
-
-    def _add_step(self, tid: int, start: int, end: int, location: int) -> None:
-        self.step_starts.append(start)
-        self.step_ends.append(end)
-        self.step_tasks.append(tid)
-        self.step_locations.append(location)
-        duration = end - start
-        self.busy_ns += duration
-        if duration > self._longest_ns or self.longest_step < 0:
-            self.longest_step, self._longest_ns = len(self.step_starts) - 1, duration
-        if duration >= BLOCK_NS:
-            self.blocks.append(len(self.step_starts) - 1)
 
     # -- questions ------------------------------------------------------------------
 

@@ -14,31 +14,22 @@ as in the model.
 
 from __future__ import annotations
 
-from bisect import bisect_right, insort
+from array import array
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from ..wire.record import JOIN_OBJECTS, KIND_BITS, KIND_MASK, LINE_BOUND_OBJECTS, LOCATION_MASK, Kind, WaitObject
 from .per_model import PerModel
 from .timeline import State, TimelineModel
+from .wait_columns import Wait, WaitColumns
+
+__all__ = ["Cycle", "Edge", "Wait", "WaitFor", "waitfor_for"]
 
 _WOKEN = int(Kind.WOKEN)
 _CREATED = int(Kind.CREATED)
 _AWAITING = int(Kind.AWAITING)
+_DONE = int(Kind.DONE)
 DFS_BUDGET = 10_000  # tasks looked at per instant checked: a pathological graph must not stall a view
-
-
-@dataclass(slots=True)
-class Wait:
-    """One wait of a task on an object: from ``start_ns`` to ``end_ns`` (None: still waiting)."""
-
-    task: int
-    object: int
-    start_ns: int
-    end_ns: int | None
-    location: str  # "file:line" the task waits at
-
-    def covers(self, t: int) -> bool:
-        return self.start_ns <= t and (self.end_ns is None or t < self.end_ns)
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,18 +59,22 @@ class WaitFor:
     """The wait-for graph of a run, over time."""
 
     model: TimelineModel
-    waits: list[Wait] = field(default_factory=list)  # in row order
-    _by_task: dict[int, list[Wait]] = field(default_factory=dict)  # each task's waits, in order
-    _starts: dict[int, list[int]] = field(default_factory=dict)  # and when each began, to bisect
-    _holders: dict[int, list[tuple[int, int, int]]] = field(default_factory=dict)  # oid -> [(t, order, tid or -1)]
-    _open: dict[int, Wait] = field(default_factory=dict)  # task -> its wait not ended yet
+    waits: WaitColumns = field(init=False)  # in row order
+    # each task's waits as indexes into ``waits``: the one index of a task that waited once (most
+    # tasks of a server: an array each would cost ~100 bytes more), else an array of them in order
+    _by_task: dict[int, int | array] = field(default_factory=dict)
+    # oid -> (times, holder task ids or -1 for free), by time; equal times in the order recorded
+    _holders: dict[int, tuple[array, array]] = field(default_factory=dict)
+    _open: dict[int, int] = field(default_factory=dict)  # task -> its wait not ended yet
     _pending: dict[int, int] = field(default_factory=dict)  # row -> object id, for pairs not scanned yet
-    _bound: dict[int, dict[int, int]] = field(default_factory=dict)  # task -> {AWAITING arg: object id} (LINE_BOUND_OBJECTS)
+    # task -> {AWAITING arg: object id} (LINE_BOUND_OBJECTS), dropped when the task ends: it waits no more
+    _bound: dict[int, dict[int, int]] = field(default_factory=dict)
     _targets_seen: int = 0
     _holds_seen: int = 0
     _rows_seen: int = 0
 
     def __post_init__(self) -> None:
+        self.waits = WaitColumns(self.model.record.strings)
         self.update()
 
     # -- reading the record ------------------------------------------------------------
@@ -89,9 +84,21 @@ class WaitFor:
         record, origin = self.model.record, self.model.origin_ns
         holds = record.holds
         end = len(holds) - len(holds) % 3
+        holders = self._holders
         for i in range(self._holds_seen, end, 3):
-            holder = int(holds[i + 2]) - 1
-            insort(self._holders.setdefault(int(holds[i + 1]), []), (int(holds[i]) - origin, i, holder))
+            oid = holds[i + 1]
+            changes = holders.get(oid)
+            if changes is None:
+                changes = holders[oid] = (array("q"), array("q"))
+            times, tids = changes
+            t = holds[i] - origin
+            if not times or times[-1] <= t:
+                times.append(t)
+                tids.append(holds[i + 2] - 1)
+            else:  # a lock's first holder, recorded when someone first queued on it: after any change at its time
+                at = bisect_right(times, t)
+                times.insert(at, t)
+                tids.insert(at, holds[i + 2] - 1)
         self._holds_seen = end
         targets = record.targets
         stop = self.model.consumed
@@ -112,12 +119,16 @@ class WaitFor:
 
     def _open_wait(self, row: int, tid: int, oid: int) -> None:
         record = self.model.record
-        location = record.strings[int(record.args[row]) & LOCATION_MASK]
-        wait = Wait(tid, oid, int(record.times[row]) - self.model.origin_ns, None, location)
-        self.waits.append(wait)
-        self._by_task.setdefault(tid, []).append(wait)
-        self._starts.setdefault(tid, []).append(wait.start_ns)
-        self._open[tid] = wait
+        index = self.waits.add(tid, oid, record.times[row] - self.model.origin_ns, record.args[row] & LOCATION_MASK)
+        by_task = self._by_task
+        mine = by_task.get(tid)
+        if mine is None:
+            by_task[record.tasks[tid].id] = index  # keyed by the task's own id int: none made per task
+        elif isinstance(mine, int):
+            by_task[tid] = array("q", (mine, index))
+        else:
+            mine.append(index)
+        self._open[tid] = index
 
     def _scan(self, start: int, stop: int) -> int:
         """Rows ``start``..``stop``: a task's next row ends its wait; an AWAITING row paired with an
@@ -126,15 +137,18 @@ class WaitFor:
         record, origin = self.model.record, self.model.origin_ns
         codes, args = record.codes, record.args
         open_waits, pending, bound = self._open, self._pending, self._bound
+        starts, ends = self.waits.starts, self.waits.ends
         for index in range(start, stop):
             code = codes[index]
             tid, kind = code >> KIND_BITS, code & KIND_MASK
             wait = open_waits.get(tid)
             if wait is not None and kind != _CREATED:
                 column = record.times if kind == _WOKEN else record.starts
-                wait.end_ns = max(wait.start_ns, int(column[index]) - origin)
+                ends[wait] = max(starts[wait], column[index] - origin)
                 del open_waits[tid]
             if kind != _AWAITING:
+                if kind == _DONE and bound:
+                    bound.pop(tid, None)
                 if not open_waits and not bound and not pending:
                     return index + 1
                 continue
@@ -156,31 +170,43 @@ class WaitFor:
 
     def wait_at(self, tid: int, t: int) -> Wait | None:
         """What task ``tid`` waits on at ``t``, if it waits on a known object then."""
-        starts = self._starts.get(tid)
-        if not starts:
-            return None
-        i = bisect_right(starts, t) - 1
-        if i < 0:
-            return None
-        wait = self._by_task[tid][i]
-        return wait if wait.covers(t) else None
+        index = self._wait_index(tid, t)
+        return None if index < 0 else self.waits[index]
+
+    def _wait_index(self, tid: int, t: int) -> int:
+        """``wait_at``'s wait as an index into ``waits``; -1 for none."""
+        mine = self._by_task.get(tid)
+        if mine is None:
+            return -1
+        if isinstance(mine, int):
+            index = mine
+        else:
+            i = bisect_right(mine, t, key=self.waits.starts.__getitem__) - 1
+            if i < 0:
+                return -1
+            index = mine[i]
+        return index if self.waits.covers(index, t) else -1
 
     def holder_at(self, oid: int, t: int) -> int | None:
         """The task holding lock ``oid`` at ``t``, if a traced task did."""
         changes = self._holders.get(oid)
         if not changes:
             return None
-        i = bisect_right(changes, (t, float("inf"), 0)) - 1
+        times, tids = changes
+        i = bisect_right(times, t) - 1
         if i < 0:
             return None
-        holder = changes[i][2]
+        holder = tids[i]
         return holder if holder >= 0 else None
 
     def waiting_for(self, wait: Wait, t: int) -> tuple[int, ...]:
         """The tasks ``wait`` makes its task wait for at ``t``: a join's still alive, a lock's holder."""
-        found = self.object(wait.object)
+        return self._waiting_for(wait.object, t)
+
+    def _waiting_for(self, oid: int, t: int) -> tuple[int, ...]:
+        found = self.object(oid)
         if found.kind == "lock":
-            holder = self.holder_at(wait.object, t)
+            holder = self.holder_at(oid, t)
             return () if holder is None else (holder,)
         if found.kind in JOIN_OBJECTS:
             tracks = self.model.tracks
@@ -205,13 +231,13 @@ class WaitFor:
         cycle it closes goes through it). Linear in waits and hand-overs, however many
         tasks queue on one lock.
         """
-        checks: list[tuple[int, int]] = []
-        for wait in self.waits:
-            found = self.object(wait.object)
-            if found.kind == "lock" or found.kind in JOIN_OBJECTS:
-                checks.append((wait.start_ns, wait.task))
-        for changes in self._holders.values():
-            checks.extend((t, holder) for t, _, holder in changes if holder >= 0)
+        objects = self.model.record.objects
+        waits, may_close = self.waits, self._may_close
+        checks: list[tuple[int, int]] = [  # only the few that pass the cheap test are kept and sorted
+            (start, task) for start, task, oid in zip(waits.starts, waits.tasks, waits.objects)
+            if (objects[oid].kind == "lock" or objects[oid].kind in JOIN_OBJECTS) and may_close(task, start)]
+        for times, tids in self._holders.values():
+            checks.extend((t, holder) for t, holder in zip(times, tids) if holder >= 0 and may_close(holder, t))
         checks.sort()
         seen: set[frozenset[int]] = set()
         out = []
@@ -221,6 +247,16 @@ class WaitFor:
                 seen.add(frozenset(cycle.tasks))
                 out.append(cycle)
         return out
+
+    def _may_close(self, seed: int, t: int) -> bool:
+        """Whether a cycle through ``seed`` at ``t`` is possible at all: it waits for a task that waits too.
+
+        Most seeds wait for nobody (a lock's new holder runs), or for tasks that wait for nothing
+        known (a lock's holder running): told from the columns, without an object made."""
+        index = self._wait_index(seed, t)
+        if index < 0:
+            return False
+        return any(self._wait_index(target, t) >= 0 for target in self._waiting_for(self.waits.objects[index], t))
 
     def _cycle_from(self, seed: int, t: int) -> Cycle | None:
         """A cycle through ``seed`` at ``t``, if its waits lead back to it."""

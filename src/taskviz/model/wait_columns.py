@@ -1,0 +1,76 @@
+"""A run's waits on known objects, kept as columns: a ``Wait`` is made only when one is asked for.
+
+A server of 100,000 requests waits on its lock and queue a few hundred thousand times; a
+``Wait`` object each (and its ints) cost ~250 bytes apiece, held for as long as the model,
+where five array columns cost 28. ``WaitFor`` appends and ends waits here and reads them
+back by index; its ``waits`` is this sequence, iterated or indexed like the list it was.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import overload
+
+OPEN = -1  # the end column of a wait still going on
+
+
+@dataclass(slots=True)
+class Wait:
+    """One wait of a task on an object: from ``start_ns`` to ``end_ns`` (None: still waiting)."""
+
+    task: int
+    object: int
+    start_ns: int
+    end_ns: int | None
+    location: str  # "file:line" the task waits at
+
+    def covers(self, t: int) -> bool:
+        return self.start_ns <= t and (self.end_ns is None or t < self.end_ns)
+
+
+class WaitColumns(Sequence[Wait]):
+    """Waits in the order they began; ``strings`` is the record's table the locations are ids in."""
+
+    def __init__(self, strings: list[str]) -> None:
+        self._strings = strings
+        self.tasks = array("q")
+        self.objects = array("q")
+        self.starts = array("q")
+        self.ends = array("q")  # OPEN while the wait goes on
+        self.locations = array("q")  # string ids
+
+    def add(self, task: int, oid: int, start_ns: int, location: int) -> int:
+        """A new wait, still open; returns its index."""
+        self.tasks.append(task)
+        self.objects.append(oid)
+        self.starts.append(start_ns)
+        self.ends.append(OPEN)
+        self.locations.append(location)
+        return len(self.tasks) - 1
+
+    def covers(self, index: int, t: int) -> bool:
+        end = self.ends[index]
+        return self.starts[index] <= t and (end == OPEN or t < end)
+
+    def __len__(self) -> int:
+        return len(self.tasks)
+
+    @overload
+    def __getitem__(self, index: int) -> Wait: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Wait]: ...
+
+    def __getitem__(self, index: int | slice) -> Wait | list[Wait]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        end = self.ends[index]
+        return Wait(self.tasks[index], self.objects[index], self.starts[index], None if end == OPEN else end,
+                    self._strings[self.locations[index]])
+
+    def __iter__(self) -> Iterator[Wait]:
+        strings = self._strings
+        for task, oid, start, end, location in zip(self.tasks, self.objects, self.starts, self.ends, self.locations):
+            yield Wait(task, oid, start, None if end == OPEN else end, strings[location])
