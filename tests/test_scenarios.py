@@ -110,24 +110,33 @@ def test_http_five_pages_take_the_longest_not_the_sum() -> None:
 
 
 def test_blocking_leaves_the_others_ready_but_not_running() -> None:
+    """The block is judged by the step recorded, not by the nominal 0.3 s: a busy machine
+    oversleeps ``time.sleep``, which moves when the tickers run but not the lesson."""
     block, tick = 0.3, 0.05
     finished = run("blocking", virtual_time=False, BLOCK_SECONDS=block, TICK_SECONDS=tick)
     model = finished.model
-    tickers = tracks(finished, "ticker")
-    first_half = tickers[:2]
-    for ticker in first_half:
-        ready = [b - a for a, b, state, _ in labelled_intervals(finished, ticker.info.id) if state is State.READY]
-        assert max(ready) == pytest.approx(block - tick, abs=0.04), "ready, not running, for the whole block"
     (blocker,) = tracks(finished, "blocking_download")
     assert model.blocks, "the loop lane shows the block"
     longest = model.step(model.longest_step)
-    assert longest.task == blocker.info.id and s(longest.end_ns - longest.start_ns) == pytest.approx(block, abs=0.03)
+    held_from, held_to = s(longest.start_ns), s(longest.end_ns)
+    assert longest.task == blocker.info.id
+    assert block <= held_to - held_from < 1.5 * block, "the longest step is the blocker's time.sleep(BLOCK_SECONDS)"
     culprit = model.step_where(model.longest_step)
     line = next(n for n, text in enumerate(find("blocking").source.splitlines(), 1) if "time.sleep(BLOCK_SECONDS)" in text and "#" in text)
     assert culprit == f"scenarios/blocking.py:{line}"
+    tickers = tracks(finished, "ticker")
+    for ticker in tickers[:2]:
+        intervals = labelled_intervals(finished, ticker.info.id)
+        during = {state for a, b, state, _ in intervals if a < held_to and b > held_from}
+        assert during == {State.AWAITING, State.READY}, "asleep, then ready, never running while the blocker holds the loop"
+        due, ran = next((a, b) for a, b, state, _ in intervals if state is State.READY and a < held_to <= b)
+        slept_from = next(a for a, b, state, _ in intervals if state is State.AWAITING and b == due)
+        assert slept_from <= held_from, "its sleep began before the block"
+        assert ran - due >= block - tick - 0.001, "so it is ready for the rest of the block: at least block - tick"
+        assert ran - held_to < 0.1, "and runs as soon as the loop is free (as on time as the fixed half below)"
     # the fixed half: the wait runs on a thread row and the tickers stay on time
     threads = [t for t in model.tracks if t.info.kind == "thread"]
-    assert len(threads) == 1 and s(threads[0].running_ns) == pytest.approx(block, abs=0.03)
+    assert len(threads) == 1 and block <= s(threads[0].running_ns) < 1.5 * block
     for ticker in tickers[2:]:
         ready = [b - a for a, b, state, _ in labelled_intervals(finished, ticker.info.id) if state is State.READY]
         assert max(ready) < 0.1, "on time: nowhere near the 0.25 s the blocked half waits"

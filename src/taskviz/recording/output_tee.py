@@ -15,7 +15,7 @@ import sys
 import threading
 from collections.abc import Callable
 
-from ..pipes import read_lines
+from ..pipes import finish_reading, read_lines
 from .files import write_all
 
 class OutputTee:
@@ -23,7 +23,7 @@ class OutputTee:
 
     def __init__(self, send: Callable[[str, str], None]) -> None:
         self._send = send
-        self._readers: list[threading.Thread] = []
+        self._readers: list[tuple[threading.Thread, int]] = []  # (reader, a duplicate of its read end)
         self._saved: list[int] = []
 
     def start(self) -> None:
@@ -37,18 +37,23 @@ class OutputTee:
             self._saved.append(saved)
             reader = threading.Thread(target=self._copy, args=(read_end, saved, name), name=f"taskviz-tee-{name}",
                                       daemon=True)
+            self._readers.append((reader, os.dup(read_end)))
             reader.start()
-            self._readers.append(reader)
 
-    def stop(self, timeout: float = 1.0) -> None:
-        """Put fds 1 and 2 back and copy what is left; a grandchild still holding a pipe is not waited for."""
+    def stop(self, grace: float = 1.0) -> None:
+        """Put fds 1 and 2 back and copy all that is left, before taskviz prints its own text.
+
+        Each reader is waited for to the end of its pipe (see ``finish_reading``); ``grace``
+        only bounds the wait for a grandchild still holding a pipe.
+        """
         for stream in (sys.stdout, sys.stderr):
             _flush(stream)
         for fd, saved in zip((1, 2), self._saved, strict=True):
             os.dup2(saved, fd)
-        for reader, saved in zip(self._readers, self._saved, strict=True):
-            reader.join(timeout)
-            if not reader.is_alive():  # else it still writes to ``saved``: closing it could redirect that
+        for (reader, watch), saved in zip(self._readers, self._saved, strict=True):
+            finished = finish_reading(reader, watch, grace)
+            os.close(watch)
+            if finished:  # else it still writes to ``saved``: closing it could redirect that
                 os.close(saved)
         self._readers, self._saved = [], []
 

@@ -15,7 +15,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from ..pipes import read_lines
+from ..pipes import finish_reading, read_lines
 from ..wire.stream import StreamWriter
 
 FLUSH_S = 0.02  # a frame at 50 fps: rows reach the screen about one frame after they happened
@@ -57,7 +57,7 @@ class OutputCapture:
     def __init__(self, writer: StreamWriter, clock: Callable[[], int]) -> None:
         self._writer = writer
         self._clock = clock
-        self._readers: list[threading.Thread] = []
+        self._readers: list[tuple[threading.Thread, int]] = []  # (reader, a duplicate of its read end)
         self._saved: list[int] = []
 
     def start(self) -> None:
@@ -67,15 +67,20 @@ class OutputCapture:
             os.dup2(write_end, fd)
             os.close(write_end)
             reader = threading.Thread(target=self._read, args=(read_end, name), name=f"taskviz-{name}", daemon=True)
+            self._readers.append((reader, os.dup(read_end)))
             reader.start()
-            self._readers.append(reader)
         for stream in (sys.stdout, sys.stderr):
             reconfigure = getattr(stream, "reconfigure", None)
             if reconfigure is not None:
                 reconfigure(line_buffering=True)
 
-    def stop(self, timeout: float = 0.5) -> None:
-        """Flush, close the program's ends and read what is left (a grandchild may hold them longer)."""
+    def stop(self, grace: float = 0.5) -> None:
+        """Flush, close the program's ends and send all that is left before the END goes out.
+
+        The stage exits right after, killing any reader still at work: each is waited for to
+        the end of its pipe (see ``finish_reading``); ``grace`` only bounds the wait for a
+        grandchild still holding a pipe.
+        """
         for stream in (sys.stdout, sys.stderr):
             try:
                 stream.flush()
@@ -85,8 +90,10 @@ class OutputCapture:
             os.dup2(saved, fd)
             os.close(saved)
         self._saved = []
-        for reader in self._readers:
-            reader.join(timeout)
+        for reader, watch in self._readers:
+            finish_reading(reader, watch, grace)
+            os.close(watch)
+        self._readers = []
 
     def _read(self, fd: int, name: str) -> None:
         read_lines(fd, lambda text: self._writer.output(self._clock(), name, text))
