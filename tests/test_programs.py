@@ -68,7 +68,7 @@ OUTCOMES = ("ok", "failed", "cancelled", "alive")
 # asyncio.run's own shutdown tasks: not the program's, so not counted either way.
 IGNORED_COROS = frozenset({"shutdown_asyncgens", "shutdown_default_executor"})
 WALL_FACTOR = 2.0  # taskviz's time for a program, net of its start-up, against python's (net too)
-WALL_JITTER = 0.5  # and a share of taskviz's start-up: a loaded machine stretches both alike
+WALL_JITTER = 1.0  # and taskviz's start-up once more: a loaded machine stretches both alike
 BENCH_FACTOR, BENCH_SLACK_S = 6.0, 1.0  # "# timing: bench" programs: gross misbehaviour only
 EMPTY = "_empty.py"  # the smallest asyncio program: both runs' fixed start-up, see ``wall_difference``
 STDERR_TAIL_LINES = 20
@@ -393,10 +393,10 @@ def wall_difference(python_s: float, taskviz_s: float, start_up: StartUp, timed_
     taskviz's start-up (its imports, the JSON, the text timeline: ~0.35 s on a quiet machine)
     is several times a small program's own time, and a loaded machine stretches it as much
     as the program: compared gross, a tiny program failed whenever the machine was busy.
-    Net, taskviz may take 2x python's time plus half its start-up time measured then (the
-    noise of two such runs grows with the load as that start-up does). A program whose
-    instrumented run is 5x slower fails as soon as python's net time is a sixth of taskviz's
-    start-up (~0.06 s quiet).
+    Net, taskviz may take 2x python's time plus its start-up time measured then (the noise
+    of two such runs grows with the load as that start-up does: with half of it, a tiny
+    program failed in CI on three workers). A program whose instrumented run is 5x slower
+    fails as soon as python's net time is a third of taskviz's start-up (~0.12 s quiet).
 
     A program whose time is all task steps (``# timing: bench``) measures the instrumentation's
     cost per step, a performance figure: that belongs in ``bench/`` (``bench_programs.py``,
@@ -506,10 +506,11 @@ def test_the_wall_time_rule_takes_the_start_up_off_and_still_catches_a_slow_watc
     assert wall_difference(0.30, 0.95, loaded) is None, "the same on a machine twice as busy"
     assert wall_difference(0.15, 0.45, loaded) is None, "a run quicker than the start-up measured"
     for start_up in (quiet, loaded):
-        for python_net in (0.2, 0.5, 2.0):  # five times python's time: too slow, loaded or not
+        for python_net in (0.5, 2.0):  # five times python's time: too slow, loaded or not
             diff = wall_difference(start_up.python_s + python_net, start_up.taskviz_s + 5 * python_net, start_up)
             assert diff is not None and diff.startswith("wall time:"), (start_up, python_net)
         assert wall_difference(start_up.python_s + 1.0, start_up.taskviz_s + 2.0, start_up) is None, "2x is allowed"
+    assert wall_difference(0.12 + 0.2, 0.35 + 1.0, quiet) is not None, "5x on a program of 0.2 s, quiet"
     assert wall_difference(0.12 + 0.02, 0.35 + 3.0, quiet) is not None, "ten 0.3 s reprs (repr_slow_argument.py)"
     assert wall_difference(0.42, 0.35 + 2.5, quiet, timed_in_bench=True) is None, "bench programs: 6x + 1 s"
     assert wall_difference(0.42, 0.35 + 3.0, quiet, timed_in_bench=True) is not None
