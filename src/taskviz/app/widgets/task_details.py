@@ -17,6 +17,7 @@ from ...text import visible
 from ...model.timeline import State, TimelineModel
 
 _OUTCOMES = {Outcome.OK: "returned", Outcome.FAILED: "raised", Outcome.CANCELLED: "cancelled"}
+_LABELS = len("raised at")  # the widest label: values start at most this far in
 
 
 class TaskDetails(Static):
@@ -43,7 +44,7 @@ class TaskDetails(Static):
         live = not state.finished
         name = task_name(model, tid)
         dark = self.app.current_theme.dark
-        key = (id(model), tid, name, len(track.times), now // 10_000_000 if live else 0, dark)
+        key = (id(model), tid, name, len(track.times), now // 10_000_000 if live else 0, dark, self.content_size.width)
         if key == self._shown:
             return
         self._shown = key
@@ -78,12 +79,12 @@ class TaskDetails(Static):
         grid.add_row("state", state_text)
         if track.location:
             grid.add_row("at" if live else "last at", Text(visible(strings[track.location])))
-        times = Text()
-        times.append(f"running {format_duration(running)}", style=color(palette.COLORS[State.RUNNING]))
-        times.append("  ")
-        times.append(f"awaiting {format_duration(awaiting)}", style=color(palette.COLORS[State.AWAITING]))
-        times.append("  ")
-        times.append(f"ready {format_duration(ready)}", style=color(palette.COLORS[State.READY]))
+        parts = [(f"running {format_duration(running)}", State.RUNNING), (f"awaiting {format_duration(awaiting)}", State.AWAITING),
+                 (f"ready {format_duration(ready)}", State.READY)]
+        # one line if it fits beside the labels, else one a line: wrapped, "ready" and its "0 µs" came apart
+        room = self.content_size.width - _LABELS - 1
+        gap = "  " if sum(len(text) for text, _ in parts) + 2 * (len(parts) - 1) <= room else "\n"
+        times = Text(gap).join(Text(text, style=color(palette.COLORS[shown])) for text, shown in parts)
         grid.add_row("time", times)
         if info.outcome is not None:
             detail = info.result if info.outcome is Outcome.OK else info.exception or ""
