@@ -2,7 +2,7 @@
 one, reading the same session at the same instant, redrawn after each of its frames.
 
 Like presenter mode, the main screen's frame timer keeps folding the run in underneath
-and publishes ``MainScreen.framed``; this screen draws then, so it is live during a run and
+and publishes ``HostScreen.framed``; this screen draws then, so it is live during a run and
 follows a replay wherever it is moved. The transport keys are the main screen's own
 actions (``space``, ``.``; ``,`` ``[`` ``]`` in a replay), so the instant can be moved
 while watching. Escape, or the key that opened it, goes back.
@@ -22,7 +22,7 @@ from ...model.timeline import TimelineModel
 from .replay_controls import REPLAY_ACTIONS
 
 if TYPE_CHECKING:
-    from .main import MainScreen
+    from .host import HostScreen
 
 
 class InsightScreen(Screen[None]):
@@ -39,7 +39,7 @@ class InsightScreen(Screen[None]):
     ]
 
 
-    def __init__(self, main: MainScreen) -> None:
+    def __init__(self, main: HostScreen) -> None:
         super().__init__()
         self.main = main
 

@@ -2,7 +2,7 @@
 
 A screen of its own over the main one, reading the same session: the main screen's frame
 timer keeps folding the run in underneath (a background screen's timers run on), and this
-screen draws after each of its frames (``MainScreen.framed``), so both rest when the run
+screen draws after each of its frames (``HostScreen.framed``), so both rest when the run
 does. Its keys are the live controls only, each handed to the main screen's own action, so
 a key does the same thing in both modes.
 """
@@ -25,7 +25,7 @@ from ..widgets.presenter_timeline import PresenterTimeline
 from .presenter_pointers import current_line, current_task
 
 if TYPE_CHECKING:
-    from .main import MainScreen
+    from .host import HostScreen
 
 
 class PresenterScreen(Screen[None]):
@@ -46,7 +46,7 @@ class PresenterScreen(Screen[None]):
     }
     """
 
-    def __init__(self, main: MainScreen) -> None:
+    def __init__(self, main: HostScreen) -> None:
         super().__init__()
         self.main = main
 
