@@ -24,18 +24,11 @@ class StallWatch(threading.Thread):
     own frame moves on before anything inside the loop can record it. The step in
     progress is recognised from its wrapper's frame, so the hot path pays nothing. The
     call it is stuck in is noted once per step, as a "stuck" alert (the findings name it).
-
-    Each look wakes a thread that must take the GIL from the loop's, and on a busy
-    program that wake-up costs, whatever the look then does (a thread doing nothing but
-    ``time.sleep(0.01)`` slows a server-like run by ~20 %). So it looks ten times a
-    second while no step runs long, and 40 times a second while one does (the app shows
-    the block growing): a step held 120 ms (``THRESHOLD_NS`` + ``IDLE_INTERVAL_S``) is
-    always caught, which covers the findings' blocking steps (100 ms and more) but for
-    the shortest of them, whose length is exact anyway.
+    A step held longer than ``THRESHOLD_NS`` + ``INTERVAL_S`` (45 ms) is always caught;
+    the findings' blocking steps (100 ms and more) are looked at several times.
     """
 
-    IDLE_INTERVAL_S = 0.1
-    INTERVAL_S = 0.025  # while a step runs long
+    INTERVAL_S = 0.025  # each look wakes a thread that takes the GIL: at 100 a second it cost a server-like run ~15 %
     THRESHOLD_NS = 20_000_000
 
     def __init__(self, run: Run) -> None:
@@ -48,10 +41,8 @@ class StallWatch(threading.Thread):
         self._stopped.set()
 
     def run(self) -> None:
-        interval = self.IDLE_INTERVAL_S
-        while not self._stopped.wait(interval):
+        while not self._stopped.wait(self.INTERVAL_S):
             self.look()
-            interval = self.IDLE_INTERVAL_S if self._run.busy is None else self.INTERVAL_S
 
     def look(self) -> None:
         """Note the step holding the loop now, if it has held it long: ``run.busy`` and a stall."""
