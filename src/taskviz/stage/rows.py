@@ -7,9 +7,7 @@ that created it, and a CREATED event. Executor jobs get theirs in ``jobs``.
 
 from __future__ import annotations
 
-import asyncio
 import sys
-import types
 from collections import deque
 from collections.abc import Coroutine
 from typing import TYPE_CHECKING, Any
@@ -17,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from ..wire.record import KIND_BITS, Kind, TaskInfo
 from . import reprs
 from .awaits import display_path, is_user_file
+from .hooks import current_traced_task
 from .jobs import ARGS_FOR_FIRST, unwrap_job
 from .owners import code_of
 from .wrapper import TracedCoroutine
@@ -25,8 +24,7 @@ if TYPE_CHECKING:
     from .run import Run
 
 _CREATED = Kind.CREATED
-_COROUTINE = types.CoroutineType
-_current_task = asyncio.current_task
+_SHORT_INT = 10**18  # an int result this short is its own text, at once
 
 
 class TaskRows:
@@ -35,38 +33,20 @@ class TaskRows:
     def adopt(self: Run, coro: Coroutine[Any, Any, Any]) -> TracedCoroutine:
         """Give a new task of the run its row, and the wrapper to run in its place.
 
-        Runs at every task made, so what ``current_traced_task`` and ``_instant`` do is
-        written out here, and the creator's frame is fetched once for the creation site
-        and the owner both.
+        The creator's frame is fetched once, for the creation site and the owner both.
         """
         record = self.record
         tid = len(record.tasks)
-        parent = None
-        try:
-            running = _current_task()
-        except RuntimeError:  # no loop running on this thread
-            running = None
-        if running is not None:
-            runs = running.get_coro()
-            if type(runs) is TracedCoroutine and runs._run is self:
-                parent = runs._tid
+        parent = current_traced_task(self)
         # Tasks started by loop callbacks (a server accepting connections), and theirs, are the server's.
         server = self.root is not None and (parent is None or record.tasks[parent].group == "server")
         creator = sys._getframe(1)
-        if type(coro) is _COROUTINE:
-            qualname, code = coro.__qualname__, coro.cr_code
-        else:
-            qualname, code = _qualname(coro), code_of(coro)
-        info = TaskInfo(tid, parent, qualname, self._creation_site(coro, creator), group="server" if server else "",
-                        library=self.owners.owner(tid, code, creator))
+        info = TaskInfo(tid, parent, _qualname(coro), self._creation_site(coro, creator), group="server" if server else "",
+                        library=self.owners.owner(tid, code_of(coro), creator))
         record.tasks.append(info)
         if tid < ARGS_FOR_FIRST:
             self._describe_args(info, _call_args(coro))
-        now = self.clock()
-        self._s(now)
-        self._t(now)
-        self._c(tid << KIND_BITS)  # CREATED
-        self._a(0 if parent is None else parent + 1)
+        self._instant(self.clock(), tid, _CREATED, 0 if parent is None else parent + 1)
         return TracedCoroutine(coro, self, tid)
 
     def _creation_site(self: Run, coro: Any, creator: Any) -> str:
@@ -103,9 +83,14 @@ class TaskRows:
 
     def _describe_outcome(self: Run, info: TaskInfo, value: Any, failed: bool) -> None:
         """A result or exception as text now if that runs no program code; else when the run ends."""
-        if value is None and not failed:
-            info.result = "None"  # what most coroutines return: no need to ask
-            return
+        if not failed:  # what most coroutines return, as text at once: no need to ask
+            kind = type(value)
+            if value is None:
+                info.result = "None"
+                return
+            if kind is bool or kind is int and -_SHORT_INT < value < _SHORT_INT:
+                info.result = repr(value)
+                return
         text = reprs.exception_now(value) if failed else reprs.now(value)
         if text is None:
             text = reprs.placeholder(value)

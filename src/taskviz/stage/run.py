@@ -31,7 +31,6 @@ from .wrapper import TracedCoroutine
 
 _DONE = Kind.DONE
 _OK, _FAILED, _CANCELLED = Outcome.OK, Outcome.FAILED, Outcome.CANCELLED
-_SHORT_INT = 10**18  # an int result this short is its own text, at once
 
 
 class Run(TaskRows, WakeUps, WaitsFor, ThreadJobs):
@@ -178,7 +177,7 @@ class Run(TaskRows, WakeUps, WaitsFor, ThreadJobs):
         """The step finished the coroutine: returned (StopIteration), raised or was cancelled."""
         t1 = self.clock()
         tid = traced._tid
-        if type(exc) is StopIteration or isinstance(exc, StopIteration):
+        if isinstance(exc, StopIteration):
             outcome, value = _OK, exc.value
         elif isinstance(exc, asyncio.CancelledError):
             outcome, value = _CANCELLED, exc
@@ -196,16 +195,10 @@ class Run(TaskRows, WakeUps, WaitsFor, ThreadJobs):
             _ready_by(task, t1)
         info.outcome = outcome
         if outcome is _OK:
-            kind = type(value)
-            if value is None:
-                info.result = "None"  # what most coroutines return
-            elif kind is bool or kind is int and -_SHORT_INT < value < _SHORT_INT:
-                info.result = repr(value)
-            else:
-                self._describe_outcome(info, value, failed=False)
+            self._describe_outcome(info, value, failed=False)
         elif outcome is _FAILED or value.args:
             self._describe_outcome(info, value, failed=True)
-        record.updated.append(tid)  # record.touch(tid), written out: once per task
+        record.touch(tid)
         if self.loop_wide:
             if tid == self.root_tid and self.root_done_ns is None:
                 self.root_done_ns = t1
