@@ -22,17 +22,21 @@ FLUSH_S = 0.02  # a frame at 50 fps: rows reach the screen about one frame after
 
 
 class Broadcast(threading.Thread):
-    """Flushes new rows and the stage's status to the stream every ``FLUSH_S``."""
+    """Flushes new rows and the stage's status to the stream every ``FLUSH_S``; ``after_flush``
+    is then told (the stage forgets what has gone out, see ``retention``)."""
 
-    def __init__(self, writer: StreamWriter, status: Callable[[], dict[str, Any]]) -> None:
+    def __init__(self, writer: StreamWriter, status: Callable[[], dict[str, Any]],
+                 after_flush: Callable[[], None] = lambda: None) -> None:
         super().__init__(name="taskviz-broadcast", daemon=True)
         self._writer = writer
         self._status = status
+        self._after_flush = after_flush
         self._stopped = threading.Event()
 
     def run(self) -> None:
         while not self._stopped.wait(FLUSH_S):
             self.send()
+            self._after_flush()
 
     def send(self) -> None:
         self._writer.flush()

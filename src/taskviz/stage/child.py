@@ -30,6 +30,7 @@ from .clock import StageClock, StepGate, TimeControl, new_stage_loop
 from .control import Control
 from .loops import LoopWatch
 from .program import Ending, Program, interrupt, run_as_main, run_exit_functions
+from .retention import Retention
 from .tracing import Run
 
 GRACE_S = 1.0  # after the viewer has gone, how long the program gets to finish its cancellation
@@ -47,6 +48,7 @@ class Stage:
         self.gate = StepGate(self.clock)
         self.time = TimeControl(self.clock, self.gate)
         self.watch = LoopWatch(self.record, make_loop=lambda: new_stage_loop(self.clock), on_run=self._on_run)
+        self.retention = Retention(self.record, self.writer, self.gate, self._forgotten)
 
     @property
     def runs(self) -> list[Run]:
@@ -76,7 +78,7 @@ class Stage:
             return 2
         self.writer.header(self._meta(scenario))
         capture = OutputCapture(self.writer, self._now_ns)
-        broadcast = Broadcast(self.writer, self._status)
+        broadcast = Broadcast(self.writer, self._status, self.retention.after_flush)
         control = Control(self._control_source, self.writer, self.time, lambda: self.run, self._viewer_gone)
         control.start()
         capture.start()
@@ -107,6 +109,11 @@ class Stage:
         """A loop the program made is being traced: steps pass the gate, the viewer steers it."""
         run.gate = self.gate
         self.gate.follow(run.loop)
+
+    def _forgotten(self, tids: list[int]) -> None:
+        """Finished tasks the stage no longer keeps: nor do the runs' lists of library tasks."""
+        for run in self.runs:
+            run.owners.library.difference_update(tids)
 
     def _viewer_gone(self) -> None:
         """The control pipe closed: stop the program as ctrl+c would, and the process soon after."""

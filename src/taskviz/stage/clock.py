@@ -264,6 +264,9 @@ class StepGate:
     itself: nothing else on the loop runs until :meth:`open` or :meth:`step` lets it go,
     which is what makes a paused scenario truly still. Hence those two must be called
     from another thread.
+
+    The gate is also where the stage's own chores get the loop's thread between two steps
+    (:meth:`chore`): it is armed while one is due, and costs nothing otherwise.
     """
 
     SETTLE_S = 0.05
@@ -271,7 +274,8 @@ class StepGate:
     BUSY_GRACE_S = 0.5
 
     def __init__(self, clock: StageClock, loop: asyncio.AbstractEventLoop | None = None) -> None:
-        self.armed = False
+        self.armed = False  # closed, or a chore is due
+        self.closed = False
         self.steps_let_through = 0
         self.stepped_total = 0
         self._clock = clock
@@ -280,6 +284,7 @@ class StepGate:
         self._permits = 0
         self._waiting = 0
         self._stepping = threading.Lock()
+        self._chores: list[Callable[[], bool]] = []
 
     def follow(self, loop: asyncio.AbstractEventLoop) -> None:
         """Step this loop from now on: a program may run several loops, one after another."""
@@ -291,30 +296,51 @@ class StepGate:
         return self._waiting
 
     def enter(self) -> None:
-        """Called before a step starts; returns at once unless the gate is closed."""
+        """Called before a step starts; returns at once unless the gate is closed (after any chore due)."""
+        if self._chores:
+            self._do_chores()
         with self._cond:
-            if self.armed and not self._permits:
+            if not self.closed:
+                return
+            if not self._permits:
                 self._waiting += 1
                 try:
-                    while self.armed and not self._permits:
+                    while self.closed and not self._permits:
                         self._cond.wait()
                 finally:
                     self._waiting -= 1
-            if self.armed:
+            if self.closed:
                 self._permits -= 1
                 self.stepped_total += 1
                 self._cond.notify_all()
             self.steps_let_through += 1
 
+    def chore(self, do: Callable[[], bool]) -> None:
+        """Have ``do`` called on the loop's thread before the next step (once, however often asked):
+        it returns False to be called again before the one after."""
+        with self._cond:
+            if do not in self._chores:
+                self._chores.append(do)
+            self.armed = True
+
+    def _do_chores(self) -> None:
+        with self._cond:
+            chores, self._chores = self._chores, []
+        left = [do for do in chores if not do()]
+        with self._cond:
+            self._chores[:0] = left
+            self.armed = self.closed or bool(self._chores)
+
     def close(self) -> None:
         """From now on every step waits at the gate."""
         with self._cond:
-            self.armed = True
+            self.closed = self.armed = True
 
     def open(self) -> None:
         """Let every step through again, including one waiting now."""
         with self._cond:
-            self.armed = False
+            self.closed = False
+            self.armed = bool(self._chores)
             self._permits = 0
             self._cond.notify_all()
 
@@ -332,7 +358,7 @@ class StepGate:
             raise RuntimeError("StepGate.step() would block the loop it steps; call it from another thread")
         with self._stepping:
             with self._cond:
-                if not self.armed:
+                if not self.closed:
                     return False
                 before = self.stepped_total
                 self._permits = 1
@@ -354,7 +380,7 @@ class StepGate:
     def _wait_for_step(self, before: int, timeout: float) -> bool:
         """Wait until the permit is used or the gate opens; True if the wait is over."""
         with self._cond:
-            return self._cond.wait_for(lambda: self.stepped_total != before or not self.armed, timeout)
+            return self._cond.wait_for(lambda: self.stepped_total != before or not self.closed, timeout)
 
     def _advance_to_next_timer(self) -> None:
         """Jump to the next timer unless one is already due (the loop has yet to run it)."""
@@ -404,7 +430,7 @@ class TimeControl:
 
     def step(self) -> bool:
         """Run exactly one task step, pausing first if running; True if one ran (see :meth:`StepGate.step`)."""
-        if not self.gate.armed:
+        if not self.gate.closed:
             self.pause()
         return self.gate.step()
 

@@ -56,7 +56,7 @@ class WaitsFor:
         if oid is None:
             return
         targets = self.record.targets
-        targets.append(len(self.record.codes) - 1)
+        targets.append(self.record.rows_written - 1)
         targets.append(oid)
 
     def object_id(self: Run, obj: Any) -> int | None:

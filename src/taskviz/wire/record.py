@@ -104,6 +104,10 @@ class WaitObject:
     size: int = 0
 
 
+FORGOTTEN = TaskInfo(-1, None, "", "")
+"""What a stage's task table holds in place of a finished task it has sent and forgotten
+(``stage/retention.py``): its id keeps its slot, eight bytes, and nothing else."""
+
 JOIN_OBJECTS = frozenset({"task", "gather", "taskgroup", "wait"})
 """Kinds of WaitObject that wait for tasks (their ``tasks``), not for a primitive."""
 
@@ -160,15 +164,53 @@ class EventRecord:
     # acquire or release
     levels: array = field(default_factory=lambda: array(COLUMN))
     alerts: list[Alert] = field(default_factory=list)
+    # How much a stage has sent and then forgotten from the front of each table (see
+    # ``forget``): every index into these tables (a row's, a touch's...) counts from the run's
+    # first entry, so entry ``i`` is held at ``i - base``. A viewer's record forgets nothing.
+    row_base: int = 0
+    updated_base: int = 0
+    target_base: int = 0
+    hold_base: int = 0
+    level_base: int = 0
     _string_ids: dict[str, int] = field(default_factory=lambda: {"": NO_STRING})
 
     def __len__(self) -> int:
-        """Rows written so far; only the loop thread appends, so all columns agree."""
+        """Rows held; only the loop thread appends, so all columns agree."""
         return len(self.codes)
+
+    @property
+    def rows_written(self) -> int:
+        """Rows written since the run began, forgotten ones included: the next row's index."""
+        return self.row_base + len(self.codes)
+
+    def forget(self, rows: int, updated: int, targets: int, holds: int, levels: int) -> None:
+        """Drop every entry before these indexes (counted from the run's first) from the front
+        of its table: what a stage has sent needs no keeping. A triple or pair is dropped whole."""
+        cut = rows - self.row_base
+        if cut > 0:
+            for column in (self.starts, self.times, self.codes, self.args):
+                del column[:cut]
+            self.row_base = rows
+        cut = updated - self.updated_base
+        if cut > 0:
+            del self.updated[:cut]
+            self.updated_base = updated
+        cut = targets - self.target_base
+        if cut > 0:
+            del self.targets[:cut]
+            self.target_base = targets
+        cut = holds - self.hold_base
+        if cut > 0:
+            del self.holds[:cut]
+            self.hold_base = holds
+        cut = levels - self.level_base
+        if cut > 0:
+            del self.levels[:cut]
+            self.level_base = levels
 
     def __repr__(self) -> str:
         """Short: asyncio's own reprs (of a task whose result is a record) must not print a million ints."""
-        return f"<EventRecord {len(self.codes):,} rows, {len(self.tasks):,} tasks>"
+        return f"<EventRecord {self.rows_written:,} rows, {len(self.tasks):,} tasks>"
 
     def intern(self, text: str) -> int:
         """Id of ``text`` in the string table, adding it once."""

@@ -58,7 +58,8 @@ from dataclasses import MISSING, dataclass, field, fields
 from enum import IntEnum
 from typing import Any, NamedTuple, TypeVar
 
-from .record import COLUMN, KIND_BITS, KIND_MASK, LOCATION_MASK, Alert, EventRecord, Kind, Outcome, TaskInfo, WaitObject
+from .record import (COLUMN, FORGOTTEN, KIND_BITS, KIND_MASK, LOCATION_MASK, Alert, EventRecord, Kind, Outcome, TaskInfo,
+                     WaitObject)
 
 MAGIC = b"TASKVIZ\x00"
 FORMAT_MAJOR = 1
@@ -164,12 +165,17 @@ class StreamWriter:
     in that order and interns strings and adds tasks before any row naming them: reading
     ``len(record.args)`` first fixes a set of complete rows whose strings and tasks are
     all in place by the time the tables are read afterwards.
+
+    A stage forgets what has been sent (``stage/retention.py``), on the loop's thread: it
+    holds ``record_lock``, as a flush does while it reads the record, and :meth:`sent` tells
+    it how far every table has gone out.
     """
 
     def __init__(self, write: Callable[[bytes], object], record: EventRecord) -> None:
         self.record = record
         self._write = write
         self._lock = threading.Lock()  # one write per chunk or flush: threads never interleave bytes
+        self.record_lock = threading.Lock()  # held while the record is read: nothing is forgotten meanwhile
         self._started = False
         self._rows = 0
         self._strings = 1  # string 0 is "" in every record, so never sent
@@ -182,6 +188,11 @@ class StreamWriter:
     @property
     def rows_sent(self) -> int:
         return self._rows
+
+    def sent(self) -> Sent:
+        """How far each table has been sent: everything before is the viewer's now."""
+        waits = self._waits
+        return Sent(self._rows, self._updated, self._tasks, waits.targets, waits.holds, waits.levels)
 
     def header(self, meta: Mapping[str, Any]) -> None:
         """Start the stream: magic, format version and the run's description."""
@@ -212,7 +223,8 @@ class StreamWriter:
         with self._lock:
             self._check_started()
             out = bytearray()
-            sent = self._collect(out)
+            with self.record_lock:
+                sent = self._collect(out)
             if out:
                 self._write(bytes(out))
             return sent
@@ -228,9 +240,9 @@ class StreamWriter:
 
     def _collect(self, out: bytearray) -> int:
         record = self.record
-        committed = len(record.args)  # first: args is the column the appender extends last
+        committed = record.row_base + len(record.args)  # first: args is the column the appender extends last
         waits = self._waits.ends(record)  # before the tasks: what they name was added before them
-        updated_end = len(record.updated)  # before the tasks are read: a touch follows its change
+        updated_end = record.updated_base + len(record.updated)  # before the tasks are read: a touch follows its change
         task_end = len(record.tasks)
         string_end = len(record.strings)
         joins = _snapshot(lambda: set(record.join_labels))
@@ -257,8 +269,10 @@ class StreamWriter:
         self._joins.update(new_joins)
 
     def _add_tasks(self, out: bytearray, task_end: int, updated_end: int) -> None:
-        tasks = self.record.tasks
-        changed = {tid for tid in self.record.updated[self._updated : updated_end] if 0 <= tid < self._tasks}
+        record = self.record
+        tasks, base = record.tasks, record.updated_base
+        changed = {tid for tid in record.updated[self._updated - base : updated_end - base]
+                   if 0 <= tid < self._tasks and tasks[tid] is not FORGOTTEN}
         ids = sorted(changed) + list(range(self._tasks, task_end))
         for begin in range(0, len(ids), _ITEMS_PER_CHUNK):
             batch = [_task_dict(tasks[tid]) for tid in ids[begin : begin + _ITEMS_PER_CHUNK]]
@@ -274,17 +288,30 @@ class StreamWriter:
 
     def _add_rows(self, out: bytearray, committed: int) -> int:
         record, first = self.record, self._rows
+        base = record.row_base
         for start in range(first, committed, _ROWS_PER_CHUNK):
             stop = min(committed, start + _ROWS_PER_CHUNK)
             out += encode_chunk(
                 ChunkType.ROWS,
                 b"".join(
                     [_ROWS_HEAD.pack(start, stop - start)]
-                    + [_column_bytes(column, start, stop) for column in (record.starts, record.times, record.codes, record.args)]
+                    + [_column_bytes(column, start - base, stop - base)
+                       for column in (record.starts, record.times, record.codes, record.args)]
                 ),
             )
         self._rows = max(first, committed)
         return self._rows - first
+
+
+class Sent(NamedTuple):
+    """How far a StreamWriter has sent each growing table, counted from the run's first entry."""
+
+    rows: int
+    updated: int
+    tasks: int
+    targets: int
+    holds: int
+    levels: int
 
 
 class _WaitEnds(NamedTuple):
@@ -309,23 +336,25 @@ class _WaitsSent:
         """The tables' lengths, read in the order the loop thread appends to them (an object
         before the targets naming it, a task before an object naming it): each table read
         names only what the ones read after it hold."""
-        targets, holds, levels = len(record.targets), len(record.holds), len(record.levels)
+        targets = record.target_base + len(record.targets)
+        holds = record.hold_base + len(record.holds)
+        levels = record.level_base + len(record.levels)
         return _WaitEnds(targets & ~1, holds - holds % 3, levels - levels % 3, len(record.alerts),
                          len(record.objects_updated), len(record.objects))
 
     def add(self, out: bytearray, record: EventRecord, ends: _WaitEnds, committed: int, task_end: int) -> None:
         """Chunks for what is new; a target whose row is not sent yet waits for the next flush."""
-        targets = record.targets
+        targets, base = record.targets, record.target_base
         target_end = self.targets
-        while target_end < ends.targets and targets[target_end] < committed:
+        while target_end < ends.targets and targets[target_end - base] < committed:
             target_end += 2
         changed = sorted({oid for oid in record.objects_updated[self.objects_updated : ends.objects_updated]
                           if oid < self.objects})
         ids = changed + list(range(self.objects, ends.objects))
         objects = [_object_dict(record.objects[oid], task_end) for oid in ids]
-        pairs = [[int(row), int(oid)] for row, oid in zip(targets[self.targets : target_end : 2],
-                                                             targets[self.targets + 1 : target_end : 2])]
-        holds = record.holds[self.holds : ends.holds]
+        pairs = [[int(row), int(oid)] for row, oid in zip(targets[self.targets - base : target_end - base : 2],
+                                                             targets[self.targets + 1 - base : target_end - base : 2])]
+        holds = record.holds[self.holds - record.hold_base : ends.holds - record.hold_base]
         triples = [[int(holds[i]), int(holds[i + 1]), int(holds[i + 2])] for i in range(0, len(holds), 3)]
         for key, items in (("objects", objects), ("targets", pairs), ("holds", triples)):  # objects before what names them
             for begin in range(0, len(items), _ITEMS_PER_CHUNK):
@@ -333,7 +362,7 @@ class _WaitsSent:
         for start in range(self.levels, ends.levels, 3 * _ROWS_PER_CHUNK):
             stop = min(ends.levels, start + 3 * _ROWS_PER_CHUNK)
             out += encode_chunk(ChunkType.LEVELS, _ROWS_HEAD.pack(start // 3, (stop - start) // 3)
-                                + _column_bytes(record.levels, start, stop))
+                                + _column_bytes(record.levels, start - record.level_base, stop - record.level_base))
         self.levels = max(self.levels, ends.levels)
         alerts = [[a.time_ns, a.kind, a.task, a.where, a.text] for a in record.alerts[self.alerts : ends.alerts]]
         for begin in range(0, len(alerts), _ITEMS_PER_CHUNK):
