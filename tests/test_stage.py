@@ -94,3 +94,34 @@ def test_stopping_a_runaway_program_takes_under_a_second(tmp_path: Path) -> None
     took = time.monotonic() - started
     assert not alive(pid)
     assert took < 1.5, f"stopping took {took:.2f} s (budget: 0.5 s polite, 0.2 s SIGTERM, then SIGKILL)"
+
+
+def test_a_long_run_on_a_stage_forgets_what_it_sent_and_the_app_gets_every_row(tmp_path: Path) -> None:
+    """Far more rows than the stage keeps once sent (``retention.KEEP_ROWS``): the stage forgets
+    most of them, and the app's record still holds every task, every outcome and every row."""
+    program = tmp_path / "busy.py"
+    program.write_text('"""Busy"""\nimport asyncio\n\n'
+                       'async def work(n):\n    for _ in range(20):\n        await asyncio.sleep(0)\n    return n\n\n'
+                       'async def main():\n    for batch in range(20):\n'
+                       '        await asyncio.gather(*(work(batch * 250 + k) for k in range(250)))\n')
+    session = Session()
+    try:
+        session.start(find(str(program)))
+        deadline = time.monotonic() + 60
+        while not session.finished and time.monotonic() < deadline:
+            session.tick()
+            time.sleep(0.01)
+        while session.link is not None and session.link.backlog:
+            session.tick()
+        assert session.finished and session.exit_status() == 0
+        model, link = session.model, session.link
+        assert model is not None and link is not None
+        tasks = 1 + 20 * 250
+        steps = 1 + 20 + tasks - 1 + 20 * (tasks - 1)  # main's, the work tasks' 21 each
+        assert len(model.tracks) == tasks and all(track.info.outcome == 0 for track in model.tracks)
+        assert sum(track.steps for track in model.tracks) == steps
+        assert model.consumed == len(link.record.codes) == link.record.rows_written
+        assert link.end["forgotten_rows"] > model.consumed // 2, "the stage kept most of what it had sent"
+        assert link.end["forgotten_tasks"] > tasks // 2
+    finally:
+        session.close()

@@ -141,7 +141,9 @@ class Stage:
         return {**run_meta(scenario, virtual_time=False), "headless": False, "pid": os.getpid()}
 
     def _end(self, ending: Ending) -> dict[str, Any]:
-        return run_end(self.watch, ending.code, ending.raised)
+        """How the program ended, and how much the stage forgot once sent (``retention``)."""
+        return {**run_end(self.watch, ending.code, ending.raised), "forgotten_rows": self.record.row_base,
+                "forgotten_tasks": self.retention.forgotten_tasks}
 
 
 def main(argv: list[str]) -> None:
