@@ -156,3 +156,152 @@ def test_a_chore_due_while_paused_runs_and_the_gate_stays_closed() -> None:
     assert ran == [True] and gate.closed and gate.armed
     gate.open()
     assert not gate.armed
+
+
+# -- the app's side: a live run's model keeps a window ---------------------------------------------
+
+
+def _server_stream() -> bytes:
+    """A traced server-like run on a virtual clock, as the stage streams it (flushed at every tick)."""
+    out = bytearray()
+    parts: dict[str, Any] = {}
+
+    async def drive() -> None:
+        run = Run.start(long_server(lambda: parts["writer"].flush()))
+        parts["writer"] = writer = StreamWriter(out.extend, run.record)
+        writer.header({"name": "long_server"})
+        parts["run"] = run
+        await run.wait()
+
+    with asyncio.Runner(loop_factory=new_virtual_loop) as runner:
+        runner.run(drive())
+    parts["run"].close()
+    parts["writer"].flush()
+    return bytes(out)
+
+
+async def long_server(tick: Tick) -> None:
+    """Requests through a lock and a queue for 60 s of virtual time, a consumer for the whole run,
+    and a few long-lived workers made early: what a window must keep while the requests come and go."""
+    queue: asyncio.Queue[int] = asyncio.Queue(maxsize=3)
+    lock = asyncio.Lock()
+
+    async def handle(n: int) -> int:
+        await asyncio.sleep(0.01 * (n % 4))
+        async with lock:
+            await queue.put(n)
+        return n
+
+    async def drain() -> None:
+        while True:
+            await queue.get()
+
+    async def worker(k: int) -> None:
+        for _ in range(60):
+            await asyncio.sleep(1)
+
+    consumer = asyncio.create_task(drain())
+    workers = [asyncio.create_task(worker(k)) for k in range(3)]
+    for second in range(60):
+        for n in range(20):
+            asyncio.create_task(handle(second * 20 + n))
+        await asyncio.sleep(1)
+        tick()
+    await asyncio.gather(*workers)
+    consumer.cancel()
+
+
+def _models(data: bytes, window_s: float | None) -> Any:
+    """The stream folded chunk by chunk as the app folds it, forgetting with ``window_s`` (None: never)."""
+    from taskviz.model.folding import folding_for
+    from taskviz.model.names import task_name
+    from taskviz.model.primitives import primitives_for
+    from taskviz.model.retention import Window, forget_before
+    from taskviz.model.timeline import TimelineModel
+    from taskviz.model.waitfor import waitfor_for
+
+    builder = RecordBuilder()
+    model = TimelineModel(builder.record, 0)
+    window = Window(window_s, rows=1000) if window_s is not None else None
+    forgets = 0
+    for chunk in StreamReader().feed(data):
+        builder.add(chunk)
+        builder.fold()
+        model.update()
+        if model.consumed:  # every view that keeps something of its own, kept up as a frame would
+            folding_for(model).rows()
+            primitives_for(model).update()
+            waitfor_for(model)
+            task_name(model, 0)
+        cut = window.cut(model) if window is not None else None
+        if cut is not None:
+            forget_before(model, cut)
+            forgets += 1
+    return model, forgets
+
+
+def test_a_window_forgets_the_finished_past_and_keeps_the_rest_exactly() -> None:
+    from taskviz.model.names import task_name
+    from taskviz.model.primitives import primitives_for
+    from taskviz.model.timeline import FORGOTTEN_TRACK, NS
+    from taskviz.model.waitfor import waitfor_for
+
+    data = _server_stream()
+    full, _ = _models(data, None)
+    kept, forgets = _models(data, 10.0)
+    history = kept.history
+    assert forgets >= 2 and history is not None and full.history is None
+    cut = history.before_ns
+    assert 30 * NS <= cut <= full.end_ns - 10 * NS
+    forgotten = [tid for tid, track in enumerate(kept.tracks) if track is FORGOTTEN_TRACK]
+    assert len(forgotten) > 600 and history.tasks == len(forgotten)
+    assert all(full.tracks[tid].finished_ns is not None and full.tracks[tid].finished_ns < cut for tid in forgotten)
+    assert all(kept.record.tasks[tid].id == -1 for tid in forgotten)
+    # every task's time is accounted for: the forgotten in the history's totals, the held in their own
+    for name in ("running_ns", "awaiting_ns", "ready_ns", "steps"):
+        assert getattr(history, name) + sum(getattr(t, name) for t in kept.held()) == sum(getattr(t, name) for t in full.tracks)
+    assert sum(history.outcomes.values()) == history.tasks
+    # the held tasks read the same from the cut on: states, cells, names, order
+    start, dt, n = cut + NS, NS // 10, int((full.end_ns - cut - NS) // (NS // 10))
+    held = [track.info.id for track in kept.held()]
+    assert len(held) < len(full.tracks) // 2
+    for tid in held:
+        assert kept.cells(tid, start, dt, n, kinds=True) == full.cells(tid, start, dt, n, kinds=True), tid
+        assert task_name(kept, tid) == task_name(full, tid)
+        assert kept.tracks[tid].created_ns == full.tracks[tid].created_ns
+    assert kept.order() == [tid for tid in full.order() if kept.tracks[tid] is not FORGOTTEN_TRACK]
+    assert kept.loop_cells(start, dt, n) == full.loop_cells(start, dt, n)
+    # the queue and the lock rows, and who waits for whom, from the cut on
+    kept_rows, full_rows = primitives_for(kept), primitives_for(full)
+    assert kept_rows.shown() == full_rows.shown() and kept_rows.shown()
+    for oid in full_rows.shown():
+        assert kept_rows.cells(oid, start, dt, n) == full_rows.cells(oid, start, dt, n)
+    kept_waits, full_waits = waitfor_for(kept), waitfor_for(full)
+    for t in range(start, full.end_ns, NS // 7):
+        for tid in held:
+            assert kept_waits.wait_at(tid, t) == full_waits.wait_at(tid, t), (tid, t)
+    assert len(kept_waits.waits) < len(full_waits.waits) // 2
+    # and what is held is the window's share
+    assert kept.record.row_base > 0 and len(kept.record.codes) < len(full.record.codes) // 2
+    assert len(kept.step_starts) < len(full.step_starts) // 2
+
+
+def test_the_wait_for_graph_takes_pairs_that_come_after_their_rows() -> None:
+    """The stream sends a flush's rows, then the pairs naming them: a graph brought up to date in
+    between (the app's findings, every half second) still gets every wait, as one built at the end does."""
+    from taskviz.model.timeline import TimelineModel
+    from taskviz.model.waitfor import waitfor_for
+
+    data = _server_stream()
+    stepwise, _ = _models(data, None)  # the graph asked after every chunk
+    builder = RecordBuilder()
+    for chunk in StreamReader().feed(data):
+        builder.add(chunk)
+    builder.fold()
+    at_end = TimelineModel(builder.record, 0)
+    at_end.update()
+    def by_task(waits: Any) -> list[Any]:  # a late pair's wait is taken in after the ones it came behind
+        return sorted(waits, key=lambda wait: (wait.task, wait.start_ns))
+
+    assert by_task(waitfor_for(stepwise).waits) == by_task(waitfor_for(at_end).waits)
+    assert len(waitfor_for(at_end).waits) > 1000

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from taskviz.app.session import Session
 from taskviz.catalog import find
+from taskviz.stage.retention import KEEP_ROWS
 
 
 def listening_ports(pid: int) -> set[int]:
@@ -103,7 +104,8 @@ def test_a_long_run_on_a_stage_forgets_what_it_sent_and_the_app_gets_every_row(t
     program.write_text('"""Busy"""\nimport asyncio\n\n'
                        'async def work(n):\n    for _ in range(20):\n        await asyncio.sleep(0)\n    return n\n\n'
                        'async def main():\n    for batch in range(20):\n'
-                       '        await asyncio.gather(*(work(batch * 250 + k) for k in range(250)))\n')
+                       '        await asyncio.gather(*(work(batch * 250 + k) for k in range(250)))\n'
+                       '        await asyncio.sleep(0.05)\n')  # a flush or two between batches, however busy the machine
     session = Session()
     try:
         session.start(find(str(program)))
@@ -117,11 +119,11 @@ def test_a_long_run_on_a_stage_forgets_what_it_sent_and_the_app_gets_every_row(t
         model, link = session.model, session.link
         assert model is not None and link is not None
         tasks = 1 + 20 * 250
-        steps = 1 + 20 + tasks - 1 + 20 * (tasks - 1)  # main's, the work tasks' 21 each
+        steps = 1 + 40 + 21 * (tasks - 1)  # main's 41, the work tasks' 21 each
         assert len(model.tracks) == tasks and all(track.info.outcome == 0 for track in model.tracks)
         assert sum(track.steps for track in model.tracks) == steps
         assert model.consumed == len(link.record.codes) == link.record.rows_written
-        assert link.end["forgotten_rows"] > model.consumed // 2, "the stage kept most of what it had sent"
-        assert link.end["forgotten_tasks"] > tasks // 2
+        assert link.end["forgotten_rows"] >= KEEP_ROWS, "the stage kept everything it had sent"
+        assert link.end["forgotten_tasks"] > 1000  # of 5,001: a task is about 44 rows
     finally:
         session.close()

@@ -21,6 +21,7 @@ from .paths import PathError, writable, writable_folder
 from .recording.arguments import CommandError, add_commands
 from .recording.files import RECORDING_SUFFIX, reason
 from .model.finding_kinds import KINDS as FINDING_KINDS
+from .model.retention import WINDOW_S
 from .text import visible
 
 if TYPE_CHECKING:
@@ -50,15 +51,20 @@ def _count(low: int, what: str) -> Callable[[str], int]:
     return parse
 
 
-def _duration(text: str) -> float:
-    number = text.strip().removesuffix("s")
-    try:
-        value = float(number)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"--until takes seconds, like 60 or 2.5s, not {text!r}") from None
-    if not value > 0 or value == float("inf"):
-        raise argparse.ArgumentTypeError(f"--until must be more than 0 seconds, not {text!r}")
-    return value
+def _seconds(option: str) -> Callable[[str], float]:
+    """A parser of ``option``'s seconds: ``60`` or ``2.5s``, more than 0, finite."""
+
+    def parse(text: str) -> float:
+        number = text.strip().removesuffix("s")
+        try:
+            value = float(number)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{option} takes seconds, like 60 or 2.5s, not {text!r}") from None
+        if not value > 0 or value == float("inf"):
+            raise argparse.ArgumentTypeError(f"{option} must be more than 0 seconds, not {text!r}")
+        return value
+
+    return parse
 
 
 def _output_path(text: str) -> str:
@@ -106,13 +112,16 @@ def _parser() -> argparse.ArgumentParser:
                      help="where the app's screenshots go (default: the current directory)")
     run.add_argument("--virtual-time", action="store_true",
                      help="run on a virtual clock: waits take no real time, timings are identical every run")
-    run.add_argument("--until", type=_duration, default=None, metavar="SECONDS",
+    run.add_argument("--until", type=_seconds("--until"), default=None, metavar="SECONDS",
                      help=f"with --virtual-time: stop a program still running at this loop time "
                           f"(default {DEFAULT_UNTIL_S:g} s)")
     run.add_argument("--speed", type=float, choices=SPEEDS, default=1.0, metavar="X",
                      help="start the run slowed down: 0.5, 0.25 or 0.1 (< and > change it in the app)")
     run.add_argument("--present", action="store_true",
                      help="presenter mode: the timeline alone, tall rows, the point as a caption (p switches it)")
+    run.add_argument("--keep", type=_seconds("--keep"), default=None, metavar="SECONDS",
+                     help=f"in the app, how much of a long run to keep in detail (default {WINDOW_S:g} s): "
+                          f"older history is summarised, and ctrl+s still saves all of it")
     run.add_argument("--fail-on", type=_finding_kinds, default=None, metavar="KINDS",
                      help=f"with --headless: exit 1 if the run has a finding of these kinds, comma-separated "
                           f"({','.join(FINDING_KINDS)}); a program that failed keeps its own exit status")
@@ -157,7 +166,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         scenario = _target(args) if args.command == "run" else None
         return _open_app(scenario, getattr(args, "virtual_time", False), getattr(args, "json", None),
                          getattr(args, "speed", 1.0), getattr(args, "until", None), getattr(args, "save", None),
-                         getattr(args, "screenshot_dir", None), args.present_app or getattr(args, "present", False))
+                         getattr(args, "screenshot_dir", None), args.present_app or getattr(args, "present", False),
+                         getattr(args, "keep", None) or WINDOW_S)
     except (ScenarioError, PathError, CommandError) as exc:
         print(f"taskviz: {exc}", file=sys.stderr)
         return 2
@@ -188,6 +198,8 @@ def _check_run(args: argparse.Namespace) -> None:
         raise _Usage("--present is a way of showing the app; --headless has no app")
     if args.fail_on is not None and not args.headless:
         raise _Usage("--fail-on sets a headless run's exit status: add --headless")
+    if args.keep is not None and (args.headless or args.virtual_time):
+        raise _Usage("--keep bounds what the app holds of a live run; a headless or --virtual-time run keeps it all")
     if args.json not in (None, "-"):
         args.json = writable(args.json, "--json")
     if args.save is not None:
@@ -301,13 +313,13 @@ def _die_of_sigint() -> NoReturn:
 
 def _open_app(scenario: Scenario | None, virtual_time: bool, json_path: str | None, speed: float = 1.0,
               until_s: float | None = None, save: str | None = None, screenshot_dir: str | None = None,
-              present: bool = False) -> int:
+              present: bool = False, keep_s: float = WINDOW_S) -> int:
     """The app; with ``--virtual-time`` it replays a deterministic virtual-clock recording.
 
     ``--json FILE`` writes the run's summary (the same JSON as headless) when the run ends,
     so a run in the app and a headless one can be compared. ``--save FILE`` records the
     run the command line asked for: the stage's stream, teed into the file as it arrives.
-    ``--present`` starts in presenter mode.
+    ``--present`` starts in presenter mode. ``--keep SECONDS``: the detail a long live run keeps.
     """
     from .app import TaskvizApp
 
@@ -323,7 +335,7 @@ def _open_app(scenario: Scenario | None, virtual_time: bool, json_path: str | No
                          screenshot_dir=screenshot_dir, present=present)
     else:
         app = TaskvizApp(start, autorun=scenario is not None, json_path=json_path, speed=speed, save_path=save,
-                         screenshot_dir=screenshot_dir, present=present)
+                         screenshot_dir=screenshot_dir, present=present, keep_s=keep_s)
     app.run()
     recording = app.session.recording
     save_error = app.recording_save_error or (recording.error if recording is not None else None)

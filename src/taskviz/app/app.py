@@ -14,6 +14,7 @@ from textual.screen import Screen
 
 from ..catalog import DEFAULT_SCENARIO, Scenario, all_scenarios, find
 from ..model.findings import findings
+from ..model.retention import WINDOW_S
 from ..model.summary import write_summary
 from ..runner import Finished
 from ..text import visible
@@ -38,17 +39,19 @@ class TaskvizApp(App[None]):
     def __init__(self, scenario: str | Scenario = DEFAULT_SCENARIO, *, autorun: bool = False,
                  recording: Finished | Tape | None = None, until: int | None = None, prints: str = "",
                  json_path: str | None = None, speed: float = 1.0, save_path: str | None = None,
-                 at_ns: int | None = None, screenshot_dir: str | None = None, present: bool = False) -> None:
+                 at_ns: int | None = None, screenshot_dir: str | None = None, present: bool = False,
+                 keep_s: float = WINDOW_S) -> None:
         """``scenario``: a name, a path or a Scenario; a file of the user's own heads the list.
 
         ``recording``: show a finished run instead of running one: replayed from its start, or
         paused at row ``until`` or at ``at_ns`` into the run. ``prints``: what a run made in this
         process printed. Screenshots go to ``screenshot_dir`` (default: the current directory).
         ``save_path``: the first run is recorded to this file as it happens (``run --save``).
-        ``present``: start in presenter mode (``--present``; ``p`` toggles it).
+        ``present``: start in presenter mode (``--present``; ``p`` toggles it). ``keep_s``: how
+        much of a long live run is kept in detail (``--keep``; ``model/retention``).
         """
         super().__init__()
-        self.session = Session(speed, save=save_path)
+        self.session = Session(speed, save=save_path, keep_s=keep_s)
         self.scenarios = all_scenarios()
         start = find(scenario) if isinstance(scenario, str) else scenario
         if start.path not in {s.path for s in self.scenarios}:

@@ -23,12 +23,14 @@ from dataclasses import dataclass, field
 from ..model.findings import Finding, findings
 from ..model.names import task_name
 from ..model.per_model import PerModel
+from ..model.retention import on_forget
 from ..model.timeline import TimelineModel
 from ..model.waitfor import Cycle, WaitFor, waitfor_for
 from ..text import visible
 from ..wire.record import WaitObject
 
 REFRESH_S = 0.5  # while live: how often the findings are worked out again, at most
+KEPT_FROM_HISTORY = 500  # findings made before a live run's window, kept when it forgets (the latest)
 
 KIND_GLYPHS = {"deadlock": "⇄", "blocking": "■", "no_await": "∞", "fire_and_forget": "↯", "self_wake": "↻",
                "never_awaited": "∅"}
@@ -109,6 +111,17 @@ class FoundWatch:
         self.found = Found()
         self._consumed = -1
         self._at = -REFRESH_S
+        # what was found before a live run's window forgot its history (``model/retention``): the
+        # model no longer holds what they were found in, so they are kept as they were
+        self._before: tuple[Finding, ...] = ()
+        self._deadlocks_before: tuple[Deadlock, ...] = ()
+
+    def forget_before(self, t: int) -> None:
+        """The model is about to forget what happened before ``t``: keep what was found in it."""
+        found = self.found
+        self._before = tuple(finding for finding in found.findings if finding.at_ns < t)[-KEPT_FROM_HISTORY:]
+        self._deadlocks_before = tuple(deadlock for deadlock in found.deadlocks if deadlock.at_ns < t)
+        self._consumed = -1  # worked out again at the next update, over what is held
 
     def update(self, live: bool) -> bool:
         """Work the findings out again if the model grew (live: not twice within ``REFRESH_S``);
@@ -123,6 +136,12 @@ class FoundWatch:
         if any(finding.kind == "deadlock" for finding in found):
             waits = waitfor_for(model)  # the graph findings() just brought up to date
             deadlocks = tuple(_deadlock(model, waits, cycle) for cycle in waits.cycles())
+        if self._before:
+            before = set(self._before)
+            found = tuple(sorted(self._before + tuple(finding for finding in found if finding not in before),
+                                 key=lambda finding: finding.at_ns))
+        if self._deadlocks_before:
+            deadlocks = self._deadlocks_before + tuple(d for d in deadlocks if d not in self._deadlocks_before)
         fresh = Found(found, deadlocks)
         changed = fresh != self.found
         self.found = fresh
@@ -160,6 +179,13 @@ def _what(found: WaitObject) -> str:
 
 
 _WATCHES: PerModel[FoundWatch] = PerModel(FoundWatch)
+
+
+@on_forget
+def _forget(model: TimelineModel, before_ns: int) -> None:
+    watch = _WATCHES.existing(model)
+    if watch is not None:
+        watch.forget_before(before_ns)
 
 
 def watch_for(model: TimelineModel) -> FoundWatch:

@@ -11,6 +11,7 @@ import time
 from typing import Any
 
 from ..catalog import Scenario
+from ..model.retention import Window, forget_before
 from ..model.timeline import TimelineModel
 from ..stage_link import StageLink
 from ..wire import commands
@@ -24,10 +25,12 @@ class LiveRun(Shown):
     link: StageLink
     model: TimelineModel
 
-    def __init__(self, scenario: Scenario, link: StageLink, start_speed: float = 1.0) -> None:
-        """``start_speed``: the speed the stage was started at (a presenter's ``--speed 0.25``)."""
+    def __init__(self, scenario: Scenario, link: StageLink, start_speed: float = 1.0, window: Window | None = None) -> None:
+        """``start_speed``: the speed the stage was started at (a presenter's ``--speed 0.25``);
+        ``window``: how much of a long run the app keeps in detail (``model/retention``)."""
         self.scenario = scenario
         self.link = link
+        self.window = window if window is not None else Window()
         self.model = TimelineModel(link.record, 0)
         self._outputs_seen = 0
         self._origin_known = False  # the model's origin is the start the stage reports
@@ -50,6 +53,9 @@ class LiveRun(Shown):
             folded += model.update()
             if not link.backlog or time.perf_counter() >= deadline:
                 break
+        cut = self.window.cut(model)
+        if cut is not None:
+            forget_before(model, cut)
         return folded
 
     def new_output(self) -> list[dict[str, Any]]:

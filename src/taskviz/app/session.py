@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..catalog import Scenario
+from ..model.retention import WINDOW_S, Window
 from ..model.summary import Gain
 from ..model.timeline import TimelineModel
 from ..recording.tee import StreamTee
@@ -24,10 +25,12 @@ from .tape import Tape, from_finished
 
 
 class Session:
-    def __init__(self, speed: float = 1.0, save: str | None = None) -> None:
+    def __init__(self, speed: float = 1.0, save: str | None = None, keep_s: float = WINDOW_S) -> None:
         """``speed``: how fast each run starts (a presenter's ``--speed 0.25``); ``save``: a file
-        the next run's stream is written to as it happens (``--save``: the run the command line asked for)."""
+        the next run's stream is written to as it happens (``--save``: the run the command line asked for);
+        ``keep_s``: how much of a long live run is kept in detail (``model/retention``)."""
         self.start_speed = speed
+        self.keep_s = keep_s
         self._save_next = save
         self.shown: Shown = Shown()
         self.recording: StreamTee | None = None  # ``--save``'s file, kept after its run is replaced: the command line says if it failed
@@ -48,7 +51,7 @@ class Session:
                          module=scenario.module, args=scenario.args, save=save)
         if link.save is not None:
             self.recording = link.save
-        self.shown = LiveRun(scenario, link, self.start_speed)
+        self.shown = LiveRun(scenario, link, self.start_speed, Window(self.keep_s))
         self._pool.warm()
 
     def show_recorded(self, scenario: Scenario | None, run: Tape | Finished, until: int | None = None,

@@ -72,7 +72,7 @@ def findings(model: TimelineModel) -> list[Finding]:
 
 
 def deadlocks(model: TimelineModel) -> list[Finding]:
-    if not model.record.targets:
+    if not model.record.targets and not model.record.target_base:  # nobody ever waited on a lock or a join
         return []
     return [_deadlock(model, cycle) for cycle in waitfor_for(model).cycles()]
 
@@ -135,7 +135,7 @@ def _stuck_calls(alerts: list[Alert]) -> dict[int, str]:
 
 def no_await(model: TimelineModel) -> list[Finding]:
     out = []
-    for track in model.tracks:
+    for track in model.held():
         if track.thread or track.running_ns < NO_AWAIT_NS:
             continue
         stretch = _longest_stretch(track)
@@ -184,7 +184,7 @@ def fire_and_forget(model: TimelineModel) -> list[Finding]:
         out.setdefault(alert.task, Finding("fire_and_forget", name, info.created_at, message,
                                            alert.time_ns - model.origin_ns, (alert.task,)))
     joined = {tid for found in model.record.objects if found.kind in JOIN_OBJECTS for tid in found.tasks}
-    for track in model.tracks:
+    for track in model.held():
         tid = track.info.id
         if tid not in out and tid not in joined and _cancelled_when_main_returned(model, track):
             root = model.record.tasks[_root(model, tid)].coro.rsplit(".", 1)[-1]
@@ -214,7 +214,7 @@ def _cancelled_when_main_returned(model: TimelineModel, track: Track) -> bool:
 
 def self_wake(model: TimelineModel) -> list[Finding]:
     out = []
-    for track in model.tracks:
+    for track in model.held():
         if track.thread or track.steps < SELF_WAKE_MIN:
             continue
         states = track.states.tobytes()

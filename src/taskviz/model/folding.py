@@ -17,7 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .per_model import PerModel
-from .timeline import State, TimelineModel
+from .retention import on_forget
+from .timeline import FORGOTTEN_TRACK, State, TimelineModel
 
 Row = int | str
 
@@ -71,8 +72,8 @@ class Folding:
         """Take in the tasks added, and the changes to tasks made, since the last call."""
         model = self.model
         tracks = model.tracks
-        updated = model.record.updated
-        if self._tracks_seen == len(tracks) and self._updates_seen == len(updated):
+        updated, base = model.record.updated, model.record.updated_base
+        if self._tracks_seen == len(tracks) and self._updates_seen == base + len(updated):
             return
         changed = self._tracks_seen != len(tracks)
         groups = self._groups
@@ -85,13 +86,26 @@ class Folding:
                     group = groups[owner] = LibraryGroup(owner, [])
                 group.members.append(tid)
         self._tracks_seen = len(tracks)
-        for tid in updated[self._updates_seen:]:
+        for tid in updated[self._updates_seen - base:]:
             if tid in self._owner and not tracks[tid].info.library:
                 self._adopted(tid)
                 changed = True
-        self._updates_seen = len(updated)
+        self._updates_seen = base + len(updated)
         if changed:
             self._rows.clear()
+
+    def forget(self) -> None:
+        """Let go of the tasks the model's window forgot (``retention``)."""
+        self.update()
+        tracks = self.model.tracks
+        for tid in [tid for tid in self._owner if tracks[tid] is FORGOTTEN_TRACK]:
+            del self._owner[tid]
+        for owner, group in list(self._groups.items()):
+            group.members[:] = [tid for tid in group.members if tracks[tid] is not FORGOTTEN_TRACK]
+            if not group.members:
+                del self._groups[owner]
+        self._depths.clear()
+        self._rows.clear()
 
     def _adopted(self, tid: int) -> None:
         """Library task ``tid`` turned out to be the program's: out of its group, into the rows."""
@@ -205,6 +219,13 @@ class Folding:
 
 
 _FOLDINGS: PerModel[Folding] = PerModel(Folding)
+
+
+@on_forget
+def _forget(model: TimelineModel, before_ns: int) -> None:
+    folding = _FOLDINGS.existing(model)
+    if folding is not None:
+        folding.forget()
 
 
 def folding_for(model: TimelineModel) -> Folding:

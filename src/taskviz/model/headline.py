@@ -28,7 +28,7 @@ def _blocked(model: TimelineModel, wall_ns: int) -> str:
 
 
 def _outcomes(model: TimelineModel, wall_ns: int) -> str:
-    others = [track for track in model.tracks[1:] if track.info.group != "server" and track.info.kind != "thread"]
+    others = [track for track in model.held()[1:] if track.info.group != "server" and track.info.kind != "thread"]
     if not others:
         return "no task besides main"
     counts = Counter(track.state for track in others)
@@ -44,7 +44,7 @@ def _kind_ns(model: TimelineModel, kind: WaitKind) -> Counter[str]:
     """Time each coroutine's tasks spent in waits of ``kind``."""
     code = int(State.AWAITING) | kind << KIND_SHIFT
     out: Counter[str] = Counter()
-    for track in model.tracks:
+    for track in model.held():
         times, states = track.times, track.states
         spent = sum(times[i + 1] - times[i] for i in range(len(times) - 1) if states[i] == code)
         if spent:
@@ -64,7 +64,7 @@ def _limit(model: TimelineModel, wall_ns: int) -> str:
     """How many tasks were on the network at once, at most, and how long a lock held the rest back."""
     network = int(State.AWAITING) | WaitKind.NETWORK << KIND_SHIFT
     edges: list[tuple[int, int]] = []
-    for track in model.tracks:
+    for track in model.held():
         if track.info.group == "server":
             continue
         times, states = track.times, track.states

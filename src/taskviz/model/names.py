@@ -24,8 +24,9 @@ from typing import TYPE_CHECKING
 from rich.cells import cell_len, set_cell_size
 
 from .per_model import PerModel
+from .retention import on_forget
 from ..text import visible
-from ..wire.record import EventRecord, TaskInfo
+from ..wire.record import FORGOTTEN, EventRecord, TaskInfo
 
 if TYPE_CHECKING:
     from .timeline import TimelineModel
@@ -50,20 +51,26 @@ class TaskNames:
     """
 
     def __init__(self, record: EventRecord) -> None:
+        self._record = record
         self._tasks = record.tasks
         self._updated = record.updated
-        self._updates_seen = 0
+        self._updates_seen = 0  # counted from the run's first touch (``EventRecord.updated_base``)
         self._bases: list[str] = []  # by task id: the base name it was last seen with
         self._holders: dict[str, list[int]] = {}  # base name -> ids of the tasks with it, ascending
+        # Once a live run's window forgot tasks (``retention``), twins keep their numbers: how many
+        # forgotten twins were made before each held task, and before any task made since, by base name
+        self._below: dict[int, int] = {}
+        self._gone: dict[str, int] = {}
 
     def __call__(self, tid: int) -> str:
-        if tid >= len(self._bases) or len(self._bases) > len(self._tasks) or self._updates_seen != len(self._updated):
+        if (tid >= len(self._bases) or len(self._bases) > len(self._tasks)
+                or self._updates_seen != self._record.updated_base + len(self._updated)):
             self._catch_up(tid + 1)
         base = self._bases[tid]
-        holders = self._holders[base]
-        if holders[0] == tid:
-            return base
-        rank = bisect_left(holders, tid)
+        holders = self._holders.get(base)
+        if holders is None:
+            return "a task from the history summarised"  # forgotten by a live run's window
+        rank = bisect_left(holders, tid) + (self._below.get(tid, self._gone.get(base, 0)) if self._gone else 0)
         return f"{base} #{rank + 1}" if rank else base
 
     def take_in_all(self) -> None:
@@ -77,20 +84,43 @@ class TaskNames:
 
         A twin's number counts only the tasks made before it, so naming the first rows of a
         chart looks at those alone, however many tasks come after."""
-        tasks, updated = self._tasks, self._updated
-        if len(self._bases) > len(tasks) or self._updates_seen > len(updated):
+        tasks, updated, done = self._tasks, self._updated, self._record.updated_base
+        if len(self._bases) > len(tasks) or self._updates_seen > done + len(updated):
             self._bases, self._holders, self._updates_seen = [], {}, 0
         known = len(self._bases)
         for tid in range(known, min(through, len(tasks))):
             base = base_name(tasks[tid])
             self._bases.append(base)
             self._holders.setdefault(base, []).append(tid)  # ids come in ascending: the list stays sorted
-        for tid in updated[self._updates_seen :]:
-            if tid < known:  # the ones after were named from their details as they are now
+        for tid in updated[max(0, self._updates_seen - done) :]:
+            if tid < known and tasks[tid] is not FORGOTTEN:  # the ones after were named from their details as they are now
                 base = base_name(tasks[tid])
                 if base != self._bases[tid]:
                     self._move(tid, base)
-        self._updates_seen = len(updated)
+        self._updates_seen = done + len(updated)
+
+    def forget(self) -> None:
+        """Let go of the names of the tasks a live run's window forgot; the held keep theirs, numbers too."""
+        self._catch_up(len(self._tasks))
+        tasks, bases, below, gone = self._tasks, self._bases, self._below, self._gone
+        for base, holders in list(self._holders.items()):
+            before = gone.get(base, 0)
+            forgotten = 0
+            kept: list[int] = []
+            for tid in holders:  # ascending: ``forgotten`` counts the forgotten twins made before ``tid``
+                if tasks[tid] is FORGOTTEN:
+                    forgotten += 1
+                    bases[tid] = ""
+                    below.pop(tid, None)
+                else:
+                    below[tid] = below.get(tid, before) + forgotten
+                    kept.append(tid)
+            if forgotten:
+                gone[base] = before + forgotten
+                if kept:
+                    self._holders[base] = kept
+                else:
+                    del self._holders[base]
 
     def _move(self, tid: int, base: str) -> None:
         old = self._holders[self._bases[tid]]
@@ -99,9 +129,17 @@ class TaskNames:
             del self._holders[self._bases[tid]]
         insort(self._holders.setdefault(base, []), tid)
         self._bases[tid] = base
+        self._below.pop(tid, None)  # among other twins now: counted as made after every forgotten one
 
 
 _TABLES: PerModel[TaskNames] = PerModel(lambda model: TaskNames(model.record))
+
+
+@on_forget
+def _forget(model: TimelineModel, before_ns: int) -> None:
+    names = _TABLES.existing(model)
+    if names is not None:
+        names.forget()
 
 
 def names_of(model: TimelineModel) -> TaskNames:

@@ -30,3 +30,7 @@ class PerModel(Generic[T]):
         if made is None:
             made = self._made[model] = self._make(model)
         return made
+
+    def existing(self, model: TimelineModel) -> T | None:
+        """The one made for ``model``, if any was: what a model's window tells to forget (``retention``)."""
+        return self._made.get(model)

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from rich.cells import cell_len
 
 from .per_model import PerModel
+from .retention import on_forget
 from ..text import visible
 from ..wire.record import WaitObject
 from .timeline import TimelineModel
@@ -54,6 +55,13 @@ class Levels:
         if value > self.most:
             self.most = value
 
+    def forget_before(self, t: int) -> None:
+        """Drop the values that ended before ``t``: the one in force then stays."""
+        i = bisect_right(self.times, t) - 1
+        if i > 0:
+            del self.times[:i]
+            del self.values[:i]
+
 
 class Primitives:
     """Every queue, semaphore and lock the record has levels or holders of, by object id."""
@@ -70,9 +78,11 @@ class Primitives:
         record, origin = self.model.record, self.model.origin_ns
         objects = record.objects
         shown: dict[int, Levels | None] = {}  # by object id; None for a kind without a row
-        for table, attr in ((record.levels, "_levels_seen"), (record.holds, "_holds_seen")):
+        # the cursors count from the run's first triple: a live run's window forgets the ones read (``retention``)
+        for table, base, attr in ((record.levels, record.level_base, "_levels_seen"),
+                                  (record.holds, record.hold_base, "_holds_seen")):
             end = len(table) - len(table) % 3
-            for i in range(getattr(self, attr), end, 3):
+            for i in range(max(0, getattr(self, attr) - base), end, 3):
                 oid = table[i + 1]
                 if oid not in shown:
                     shown[oid] = self._levels_of(objects[oid])
@@ -81,7 +91,7 @@ class Primitives:
                     continue
                 t = table[i] - origin
                 levels.add(t if t > 0 else 0, table[i + 2])
-            setattr(self, attr, end)
+            setattr(self, attr, base + end)
 
     def _levels_of(self, found: WaitObject) -> Levels | None:
         """The object's Levels, made on its first record; None if its kind gets no row."""
@@ -178,6 +188,15 @@ def _holder_runs(cells: list[int], name_of: Callable[[int], str]) -> list[Run]:
 
 
 _PRIMITIVES: PerModel[Primitives] = PerModel(Primitives)
+
+
+@on_forget
+def _forget(model: TimelineModel, before_ns: int) -> None:
+    primitives = _PRIMITIVES.existing(model)
+    if primitives is not None:
+        primitives.update()  # all the record holds, before it forgets
+        for levels in primitives.levels.values():
+            levels.forget_before(before_ns)
 
 
 def primitives_for(model: TimelineModel) -> Primitives:

@@ -34,7 +34,7 @@ CHECKS_LIMIT = 2_000  # instants looked at: a run of 100,000 finishing tasks is 
 def starved_at(waitfor: WaitFor, t: int) -> list[Wait] | None:
     """The queue waits of a program in which every live task is stuck at ``t``; None if some task can still act."""
     waits = {}
-    for track in waitfor.model.tracks:  # one pass, left at the first task that can still act (most instants)
+    for track in waitfor.model.held():  # one pass, left at the first task that can still act (most instants)
         if track.thread or track.state_at(t) in _NOT_ALIVE:
             continue
         wait = waitfor.wait_at(track.info.id, t)
@@ -82,7 +82,7 @@ def _with_a_queue_wait_open(queues: set[int], waits: WaitColumns, model: Timelin
 
     Read from the waits' columns and made as they are asked for: of a server's hundreds of
     thousands of waits, no object is made, and no instant past the few looked at."""
-    ends = sorted(track.times[-1] for track in model.tracks if _FINISHED <= track.states[-1] & STATE_MASK <= _CANCELLED)
+    ends = sorted(track.times[-1] for track in model.held() if _FINISHED <= track.states[-1] & STATE_MASK <= _CANCELLED)
     opened, closed = array("q"), array("q")  # when each queue wait began, and ended
     for start, end, oid in zip(waits.starts, waits.ends, waits.objects):
         if oid in queues:

@@ -39,7 +39,8 @@ def gain(model: TimelineModel, wall_ns: int) -> Gain:
     Joins on other tasks would count the same wait twice, and a server's handlers waiting
     for requests are the other side of the program's own requests, so neither counts.
     """
-    return Gain(sum(track.waiting_ns for track in model.tracks if track.info.group != "server"), wall_ns)
+    before = model.history.waiting_ns if model.history is not None else 0  # what a live run's window summarised
+    return Gain(before + sum(track.waiting_ns for track in model.held() if track.info.group != "server"), wall_ns)
 
 
 _OUTCOME_NAMES = {Outcome.OK: "ok", Outcome.FAILED: "failed", Outcome.CANCELLED: "cancelled"}

@@ -16,9 +16,13 @@ from array import array
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from enum import IntEnum
+from typing import TYPE_CHECKING
 
-from ..wire.record import KIND_BITS, KIND_MASK, LOCATION_MASK, EventRecord, Kind, TaskInfo
+from ..wire.record import FORGOTTEN, KIND_BITS, KIND_MASK, LOCATION_MASK, EventRecord, Kind, TaskInfo
 from .waits import KIND_SHIFT, STATE_MASK, WaitKind, wait_kind
+
+if TYPE_CHECKING:
+    from .retention import History
 
 NS = 1_000_000_000
 BLOCK_NS = 20_000_000  # a step this long holds up everything else noticeably
@@ -96,6 +100,7 @@ class Track:
     # ~200 bytes more, on runs of 100,000 tasks); read it with :meth:`waits`
     awaited: list[int] = field(default_factory=list)
     thread: bool = False  # an executor job: its running time does not hold the loop
+    born_ns: int = -1  # when it was created, once a live run's window has cut its history before that (``retention``)
 
     @property
     def state(self) -> State:
@@ -112,7 +117,7 @@ class Track:
 
     @property
     def created_ns(self) -> int:
-        return self.times[0]
+        return self.born_ns if self.born_ns >= 0 else self.times[0]
 
     @property
     def finished_ns(self) -> int | None:
@@ -133,6 +138,11 @@ class Track:
             return None
         code = self.states[i]
         return WaitKind(code >> KIND_SHIFT) if code & STATE_MASK == _AWAITING_STATE else None
+
+
+FORGOTTEN_TRACK = Track(FORGOTTEN, array("q", (0,)), array("b", (State.DONE,)))
+"""A live run's model holds this in place of the track of a task that finished before the window it
+keeps (``model/retention``): one shared object, so a forgotten task costs its slot and nothing more."""
 
 
 @dataclass(slots=True)
@@ -163,6 +173,10 @@ class TimelineModel:
         # drawn running (and blocking, once long enough) up to "now" while it lasts.
         self.busy: tuple[int, int, str] | None = None
         self._order: list[int] | None = None
+        self._new_in_order: list[int] = []  # tasks made since ``order`` was worked out
+        self._tail: list[int] = []  # the order's last task and its ancestors, innermost last: where a new task can go
+        self._held: list[Track] | None = None  # the tracks not forgotten, once a window forgot some (``held``)
+        self.history: History | None = None  # what a live run's window forgot, in totals (``model/retention``)
         self._wait_codes: dict[int, int] = {}  # label string id -> AWAITING with its kind
         self._packed: dict[int, int] = {}  # each distinct wait (label << 32 | line): one int object for all tasks
 
@@ -174,11 +188,12 @@ class TimelineModel:
         ``until`` replays a finished record partway, as it looked mid-run.
         """
         record = self.record
-        total = len(record.codes)
+        total = record.rows_written
         start, stop = self.consumed, total if until is None else min(until, total)
         if start == stop:
             return 0
         starts, times, codes, args = record.starts, record.times, record.codes, record.args
+        base = record.row_base  # the rows a live run's window forgot come before the ones held
         origin = self.origin_ns
         tracks = self.tracks
         wait_codes = self._wait_codes
@@ -191,7 +206,7 @@ class TimelineModel:
         longest_ns, blocks = self._longest_ns, self.blocks
         steps_before = len(self.step_starts)
         new_steps = 0
-        for index in range(start, stop):
+        for index in range(start - base, stop - base):
             code = codes[index]
             kind = code & KIND_MASK
             tid = code >> KIND_BITS
@@ -279,9 +294,12 @@ class TimelineModel:
     def _created(self, tid: int, t: int, parent_arg: int) -> None:
         info = self.record.tasks[tid]
         depth = self.tracks[parent_arg - 1].depth + 1 if parent_arg else 0
-        self.tracks.append(Track(info, array("q", (t,)), array("b", _PENDING_STATE), depth, thread=info.kind == "thread"))
+        track = Track(info, array("q", (t,)), array("b", _PENDING_STATE), depth, thread=info.kind == "thread")
+        self.tracks.append(track)
+        if self._held is not None:
+            self._held.append(track)
         self.alive_count += 1
-        self._order = None
+        self._new_in_order.append(tid)
         if t > self.end_ns:
             self.end_ns = t
 
@@ -322,20 +340,72 @@ class TimelineModel:
             return self.record.strings[step.location]
         return self.tracks[step.task].info.created_at
 
+    def held(self) -> list[Track]:
+        """Every task's track, in creation order, less those a live run's window forgot
+        (``model/retention``): what a pass over the run's tasks reads."""
+        return self.tracks if self._held is None else self._held
+
+    def forgot(self, held: list[Track]) -> None:
+        """``model/retention`` put FORGOTTEN_TRACK in forgotten tasks' places; ``held`` are the others."""
+        self._held = held
+        self._order = None
+
     def order(self) -> list[int]:
-        """Task ids parents-first, children in creation order under their parent."""
+        """Task ids parents-first, children in creation order under their parent; a task whose
+        parent was forgotten (``model/retention``) at the top.
+
+        Worked out whole only when needed: a task made since, whose parent is the last task in
+        the order or one of its ancestors (a server's requests, main's children), goes at the
+        end, so a live run that keeps making tasks costs a list copy a frame, not a rebuild.
+        """
+        new = self._new_in_order
+        if self._order is not None and new:
+            self._order = self._extended(new)
         if self._order is None:
-            children: dict[int | None, list[int]] = {}
-            for track in self.tracks:
-                children.setdefault(track.info.parent, []).append(track.info.id)
-            out: list[int] = []
-            stack = list(reversed(children.get(None, [])))
-            while stack:
-                tid = stack.pop()
-                out.append(tid)
-                stack.extend(reversed(children.get(tid, [])))
-            self._order = out
+            self._order = self._rebuilt()
+        new.clear()
         return self._order
+
+    def _extended(self, new: list[int]) -> list[int] | None:
+        """The order with ``new`` at its end, if each one's parent is on the order's tail; else None."""
+        tail, tracks = self._tail, self.tracks
+        for tid in new:
+            parent = tracks[tid].info.parent
+            if parent is None:
+                tail.clear()
+            elif parent in tail:
+                del tail[tail.index(parent) + 1:]
+            else:
+                return None
+            tail.append(tid)
+        return self._order + new  # type: ignore[operator]  # a new list: views compare it by identity
+
+    def _rebuilt(self) -> list[int]:
+        children: dict[int | None, list[int]] = {}
+        held = None if self._held is None else {track.info.id for track in self._held}
+        for track in self.held():
+            parent = track.info.parent
+            if held is not None and parent is not None and parent not in held:
+                parent = None
+            children.setdefault(parent, []).append(track.info.id)
+        out: list[int] = []
+        stack = list(reversed(children.get(None, [])))
+        while stack:
+            tid = stack.pop()
+            out.append(tid)
+            stack.extend(reversed(children.get(tid, [])))
+        self._tail = self._path_to(out[-1], held) if out else []
+        return out
+
+    def _path_to(self, tid: int, held: set[int] | None) -> list[int]:
+        """``tid`` and its ancestors as the order shows them, outermost first."""
+        path = [tid]
+        parent = self.tracks[tid].info.parent
+        while parent is not None and (held is None or parent in held):
+            path.append(parent)
+            parent = self.tracks[parent].info.parent
+        path.reverse()
+        return path
 
     def intervals(self, tid: int, t0: int, t1: int, now: int | None = None) -> list[tuple[int, int, State]]:
         """What task ``tid`` was doing between ``t0`` and ``t1``, as (start, end, state)."""
@@ -492,4 +562,4 @@ class TimelineModel:
 
     def alive(self) -> int:
         """Tasks not finished yet (the same as ``alive_count``, counted afresh)."""
-        return sum(1 for track in self.tracks if not track.state.finished)
+        return sum(1 for track in self.held() if not track.state.finished)

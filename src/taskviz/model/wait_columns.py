@@ -50,6 +50,14 @@ class WaitColumns(Sequence[Wait]):
         self.locations.append(location)
         return len(self.tasks) - 1
 
+    def only(self, indexes: list[int]) -> WaitColumns:
+        """These waits alone, in this order: what a live run's window keeps (``retention``)."""
+        kept = WaitColumns(self._strings)
+        for name in ("tasks", "objects", "starts", "ends", "locations"):
+            column = getattr(self, name)
+            setattr(kept, name, array("q", [column[i] for i in indexes]))
+        return kept
+
     def covers(self, index: int, t: int) -> bool:
         end = self.ends[index]
         return self.starts[index] <= t and (end == OPEN or t < end)

@@ -25,7 +25,7 @@ _ENDED = frozenset({State.NONE, State.DONE, State.FAILED, State.CANCELLED})
 def executor_edges(model: TimelineModel, t: int) -> list[Edge]:
     """task -> its thread jobs still running at ``t``, for each task awaiting an executor then."""
     jobs: dict[int, list[int]] = {}
-    for track in model.tracks:
+    for track in model.held():
         parent = track.info.parent
         if track.thread and parent is not None and track.state_at(t) not in _ENDED:
             jobs.setdefault(parent, []).append(track.info.id)

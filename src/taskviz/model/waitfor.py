@@ -20,8 +20,9 @@ from dataclasses import dataclass, field
 
 from ..wire.record import JOIN_OBJECTS, KIND_BITS, KIND_MASK, LINE_BOUND_OBJECTS, LOCATION_MASK, Kind, WaitObject
 from .per_model import PerModel
-from .timeline import State, TimelineModel
-from .wait_columns import Wait, WaitColumns
+from .retention import on_forget
+from .timeline import FORGOTTEN_TRACK, State, TimelineModel
+from .wait_columns import OPEN, Wait, WaitColumns
 
 __all__ = ["Cycle", "Edge", "Wait", "WaitFor", "waitfor_for"]
 
@@ -59,7 +60,7 @@ class WaitFor:
     """The wait-for graph of a run, over time."""
 
     model: TimelineModel
-    waits: WaitColumns = field(init=False)  # in row order
+    waits: WaitColumns = field(init=False)  # in row order, but a pair that came after its row is taken in then
     # each task's waits as indexes into ``waits``: the one index of a task that waited once (most
     # tasks of a server: an array each would cost ~100 bytes more), else an array of them in order
     _by_task: dict[int, int | array] = field(default_factory=dict)
@@ -81,11 +82,13 @@ class WaitFor:
 
     def update(self) -> None:
         """Take in what the record holds now, up to the rows the model has folded."""
+        # every cursor counts from the run's first row, pair and triple: a live run's window forgets
+        # the ones taken in (``retention``), and the ``*_base`` say how many
         record, origin = self.model.record, self.model.origin_ns
         holds = record.holds
         end = len(holds) - len(holds) % 3
         holders = self._holders
-        for i in range(self._holds_seen, end, 3):
+        for i in range(max(0, self._holds_seen - record.hold_base), end, 3):
             oid = holds[i + 1]
             changes = holders.get(oid)
             if changes is None:
@@ -99,16 +102,19 @@ class WaitFor:
                 at = bisect_right(times, t)
                 times.insert(at, t)
                 tids.insert(at, holds[i + 2] - 1)
-        self._holds_seen = end
-        targets = record.targets
+        self._holds_seen = record.hold_base + end
+        targets, target_base = record.targets, record.target_base
         stop = self.model.consumed
         pairs = len(targets) & ~1
-        i = self._targets_seen
+        i = max(0, self._targets_seen - target_base)
         while i < pairs and targets[i] < stop:
-            self._pending[int(targets[i])] = int(targets[i + 1])
+            row, oid = int(targets[i]), int(targets[i + 1])
+            self._pending[row] = oid
+            if row < self._rows_seen:  # its row was read before the pair came (a view asked in between)
+                self._scan(row, self._rows_seen, only=int(record.codes[row - record.row_base]) >> KIND_BITS)
             i += 2
-        self._targets_seen = i
-        start = self._rows_seen
+        self._targets_seen = target_base + i
+        start = max(self._rows_seen, record.row_base)
         while start < stop:
             if not self._open and not self._bound:  # nothing to follow until the next pair's row
                 if not self._pending:
@@ -119,7 +125,8 @@ class WaitFor:
 
     def _open_wait(self, row: int, tid: int, oid: int) -> None:
         record = self.model.record
-        index = self.waits.add(tid, oid, record.times[row] - self.model.origin_ns, record.args[row] & LOCATION_MASK)
+        held = row - record.row_base
+        index = self.waits.add(tid, oid, record.times[held] - self.model.origin_ns, record.args[held] & LOCATION_MASK)
         by_task = self._by_task
         mine = by_task.get(tid)
         if mine is None:
@@ -130,21 +137,26 @@ class WaitFor:
             mine.append(index)
         self._open[tid] = index
 
-    def _scan(self, start: int, stop: int) -> int:
+    def _scan(self, start: int, stop: int, only: int | None = None) -> int:
         """Rows ``start``..``stop``: a task's next row ends its wait; an AWAITING row paired with an
         object, or at a line bound to one, begins one. Returns where it stopped: at ``stop``, or
-        earlier once there is nothing left to follow (see ``update``)."""
+        earlier once there is nothing left to follow (see ``update``).
+
+        ``only``: read task ``only``'s rows alone, again: the stream sends a flush's rows before
+        its pairs, and a view that asks between the two has read the rows without them."""
         record, origin = self.model.record, self.model.origin_ns
-        codes, args = record.codes, record.args
+        codes, args, base = record.codes, record.args, record.row_base
         open_waits, pending, bound = self._open, self._pending, self._bound
         starts, ends = self.waits.starts, self.waits.ends
         for index in range(start, stop):
-            code = codes[index]
+            code = codes[index - base]
             tid, kind = code >> KIND_BITS, code & KIND_MASK
+            if only is not None and tid != only:
+                continue
             wait = open_waits.get(tid)
             if wait is not None and kind != _CREATED:
                 column = record.times if kind == _WOKEN else record.starts
-                ends[wait] = max(starts[wait], column[index] - origin)
+                ends[wait] = max(starts[wait], column[index - base] - origin)
                 del open_waits[tid]
             if kind != _AWAITING:
                 if kind == _DONE and bound:
@@ -155,13 +167,36 @@ class WaitFor:
             oid = pending.pop(index, None)
             if oid is not None:
                 if record.objects[oid].kind in LINE_BOUND_OBJECTS:
-                    bound.setdefault(tid, {})[int(args[index])] = oid
+                    bound.setdefault(tid, {})[int(args[index - base])] = oid
             else:
                 lines = bound.get(tid)
-                oid = lines.get(int(args[index])) if lines is not None else None
+                oid = lines.get(int(args[index - base])) if lines is not None else None
             if oid is not None:
                 self._open_wait(index, tid, oid)
         return stop
+
+    def forget_before(self, t: int) -> None:
+        """Drop the waits that ended before ``t`` and every wait of a forgotten task, and the
+        lock hand-overs before ``t`` but the one in force then (see ``retention``)."""
+        self.update()
+        tracks, waits = self.model.tracks, self.waits
+        kept = [index for index, (task, end) in enumerate(zip(waits.tasks, waits.ends))
+                if (end == OPEN or end >= t) and tracks[task] is not FORGOTTEN_TRACK]
+        moved = {old: new for new, old in enumerate(kept)}
+        self.waits = waits.only(kept)
+        by_task: dict[int, int | array] = {}
+        for tid, mine in self._by_task.items():
+            indexes = [moved[i] for i in ((mine,) if isinstance(mine, int) else mine) if i in moved]
+            if indexes:
+                by_task[tid] = indexes[0] if len(indexes) == 1 else array("q", indexes)
+        self._by_task = by_task
+        self._open = {tid: moved[index] for tid, index in self._open.items() if index in moved}
+        self._bound = {tid: lines for tid, lines in self._bound.items() if tracks[tid] is not FORGOTTEN_TRACK}
+        for times, tids in self._holders.values():
+            i = bisect_right(times, t) - 1
+            if i > 0:
+                del times[:i]
+                del tids[:i]
 
     # -- questions ---------------------------------------------------------------------
 
@@ -294,6 +329,13 @@ class WaitFor:
 
 
 _GRAPHS: PerModel[WaitFor] = PerModel(WaitFor)
+
+
+@on_forget
+def _forget(model: TimelineModel, before_ns: int) -> None:
+    graph = _GRAPHS.existing(model)
+    if graph is not None:
+        graph.forget_before(before_ns)
 
 
 def waitfor_for(model: TimelineModel) -> WaitFor:

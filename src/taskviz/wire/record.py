@@ -262,18 +262,21 @@ class EventRecord:
 
     def is_step(self, index: int) -> bool:
         """Whether row ``index`` is a task's whole step (and so also means "started")."""
-        code = self.codes[index]
+        code = self.codes[index - self.row_base]
         return code & KIND_MASK in _STEP_KINDS and self.tasks[code >> KIND_BITS].kind == "task"
 
     def events(self, start: int = 0, stop: int | None = None) -> Iterator[Event]:
-        """Rows from ``start`` as events in order; a step row gives its STARTED event first."""
-        stop = len(self.codes) if stop is None else stop
-        for index in range(start, stop):
-            code = self.codes[index]
+        """Rows from ``start`` (counted from the run's first) as events in order; a step row gives
+        its STARTED event first. Rows forgotten (``row_base``) are passed over."""
+        base = self.row_base
+        stop = self.rows_written if stop is None else stop
+        for index in range(max(start, base), stop):
+            held = index - base
+            code = self.codes[held]
             tid, kind = code >> KIND_BITS, Kind(code & KIND_MASK)
             if kind in _STEP_KINDS and self.tasks[tid].kind == "task":
-                yield Event(index, self.starts[index], tid, Kind.STARTED, 0)
-            yield Event(index, self.times[index], tid, kind, self.args[index])
+                yield Event(index, self.starts[held], tid, Kind.STARTED, 0)
+            yield Event(index, self.times[held], tid, kind, self.args[held])
 
     def label(self, arg: int) -> str:
         """The awaited-thing label packed into an AWAITING event's arg."""

@@ -565,8 +565,8 @@ class _RowBatch:
         first, n = _ROWS_HEAD.unpack_from(payload)
         if len(payload) != _ROWS_HEAD.size + n * _ROW_BYTES:
             raise _Bad(f"{n} rows in {len(payload)} bytes")
-        if first != len(record.args):
-            raise _Bad(f"rows from {first} follow {len(record.args)}")
+        if first != record.rows_written:
+            raise _Bad(f"rows from {first} follow {record.rows_written}")
         columns = []
         for index in range(4):
             column = array(COLUMN)
@@ -767,7 +767,7 @@ class RecordBuilder:
                 record.objects.append(found)
             else:
                 raise _Bad(f"object {found.id} follows {len(record.objects)}")
-        rows, objects, tasks = len(record.args), len(record.objects), len(record.tasks)
+        rows, objects, tasks = record.rows_written, len(record.objects), len(record.tasks)
         for item in _list_of(body, "targets"):
             if not (_ints(item, 2) and 0 <= item[0] < rows and 0 <= item[1] < objects):
                 raise _Bad(f"target {_short(item)}")
@@ -782,7 +782,7 @@ class RecordBuilder:
             raise _Bad("levels without their header")
         first, n = _ROWS_HEAD.unpack_from(payload)
         record = self.record
-        if len(payload) != _ROWS_HEAD.size + n * _LEVEL_BYTES or first != len(record.levels) // 3:
+        if len(payload) != _ROWS_HEAD.size + n * _LEVEL_BYTES or first != (record.level_base + len(record.levels)) // 3:
             raise _Bad(f"{n} levels from {first} in {len(payload)} bytes")
         levels = array(COLUMN)
         levels.frombytes(payload[_ROWS_HEAD.size :])

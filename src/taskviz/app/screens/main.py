@@ -195,6 +195,7 @@ class MainScreen(ReplayControls, LiveControls, PanelControls, Screen[None]):
             events=model.consumed + len(model.step_starts) if model else 0,
             follow=timeline.follow,
             save_error=visible(session.save_error or "") or None,
+            history=model.history if model else None,
         )
         self._tell_save_error(session.save_error)
         if session.finished and not self._told_finished:

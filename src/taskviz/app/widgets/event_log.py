@@ -25,7 +25,7 @@ from textual.timer import Timer
 from textual.widgets import Log
 
 from ...model.names import task_name
-from ...model.timeline import TimelineModel
+from ...model.timeline import FORGOTTEN_TRACK, TimelineModel
 from .log_lines import HeldPrints, Line, event_line, print_lines
 
 MAX_LINES = 2000
@@ -43,6 +43,7 @@ class EventLog(Log):
         self._model: TimelineModel | None = None
         self._read = 0
         self._started: set[int] = set()
+        self._forgot_at = 0  # the model's window start when ``_started`` was last pruned (see ``retention``)
         self._times: list[int] = []  # the instant of each line shown, in order: sorted
         self._prints: list[Line] = []  # the program's output placed so far, to show again when a filter is lifted
         self._held = HeldPrints()
@@ -81,11 +82,16 @@ class EventLog(Log):
 
     def _events(self, model: TimelineModel) -> list[Line]:
         record = model.record
-        start, stop = self._read, model.consumed
+        history = model.history
+        if history is not None and history.before_ns != self._forgot_at:  # a live run's window forgot tasks
+            self._forgot_at = history.before_ns
+            self._started = {tid for tid in self._started if model.tracks[tid] is not FORGOTTEN_TRACK}
+        start, stop = max(self._read, record.row_base), model.consumed
         skipped = 0
         if stop - start > PER_FRAME:
             skipped, start = stop - start - PER_FRAME, stop - PER_FRAME
-            self._started.update(record.codes[i] >> 4 for i in range(self._read, start))
+            base = record.row_base
+            self._started.update(record.codes[i - base] >> 4 for i in range(max(self._read, base), start))
         lines: list[Line] = []
         for event in record.events(start, stop):
             if self.filter_task is not None and event.task != self.filter_task:

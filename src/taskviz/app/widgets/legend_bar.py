@@ -28,7 +28,7 @@ class LegendBar(Static):
     def show(self, model: TimelineModel | None) -> None:
         self._model = model
         kinds = frozenset(model.wait_kinds()) if model is not None else None
-        threads = model is not None and any(track.thread for track in model.tracks)
+        threads = model is not None and any(track.thread for track in model.held())
         dark = self.app.current_theme.dark
         key = (kinds, threads, self.size.width, dark)
         if key != self._shown:

@@ -33,18 +33,25 @@ class TimelineZoom:
 
         def tick(self) -> None: ...
 
+    def _held_from(self) -> int:
+        """Where the run's held history starts: 0, or where a long live run's window begins (``model/retention``)."""
+        history = self.model.history if self.model is not None else None
+        return history.before_ns if history is not None else 0
+
     def _follow(self, now: int) -> None:
-        """Keep the whole run so far in view: the scale is a round length of cell that changes only
-        as the run nears the right edge (``following_scale``), so the cursor moves and the ticks
-        hold still between frames; once the run is over, fit it edge to edge."""
+        """Keep the whole run so far in view (what a long live run still holds of it): the scale is a
+        round length of cell that changes only as the run nears the right edge (``following_scale``),
+        so the cursor moves and the ticks hold still between frames; once the run is over, fit it
+        edge to edge."""
+        start = self._held_from()
         if self._now is None:
-            end = max(now, self.model.end_ns if self.model else 0, 1)
-            self.view_start_ns = 0
-            self.ns_per_cell = max(1, -(-end // max(1, self.chart_width - 1)))
+            end = max(now, self.model.end_ns if self.model else 0, start + 1)
+            self.view_start_ns = start
+            self.ns_per_cell = max(1, -(-(end - start) // max(1, self.chart_width - 1)))
             return
-        end = max(now, self.model.end_ns if self.model else 0)
-        self.view_start_ns = 0
-        self.ns_per_cell = following_scale(end, self.chart_width)
+        end = max(now, self.model.end_ns if self.model else 0, start)
+        self.view_start_ns = start
+        self.ns_per_cell = following_scale(end - start, self.chart_width)
 
     def _zoom(self, factor_num: int, factor_den: int) -> None:
         now = self.now_ns()
@@ -54,7 +61,7 @@ class TimelineZoom:
         )
         offset_cells = (centre - self.view_start_ns) // max(1, self.ns_per_cell)
         self.ns_per_cell = max(1, self.ns_per_cell * factor_num // factor_den)
-        self.view_start_ns = max(0, centre - offset_cells * self.ns_per_cell)
+        self.view_start_ns = max(self._held_from(), centre - offset_cells * self.ns_per_cell)
         self.follow = False
         self.tick()
 
@@ -65,7 +72,7 @@ class TimelineZoom:
         self._zoom(2, 1)
 
     def _pan(self, cells: int) -> None:
-        self.view_start_ns = max(0, self.view_start_ns + cells * self.ns_per_cell)
+        self.view_start_ns = max(self._held_from(), self.view_start_ns + cells * self.ns_per_cell)
         self.follow = False
         self.tick()
 
@@ -76,10 +83,11 @@ class TimelineZoom:
         self._pan(max(1, self.chart_width // 8))
 
     def action_fit(self) -> None:
-        """The whole run, edge to edge."""
-        end = max(self.now_ns(), self.model.end_ns if self.model else 0, 1)
-        self.view_start_ns = 0
-        self.ns_per_cell = max(1, -(-end // (self.chart_width - 1)))
+        """The whole run (what a long live run still holds of it), edge to edge."""
+        start = self._held_from()
+        end = max(self.now_ns(), self.model.end_ns if self.model else 0, start + 1)
+        self.view_start_ns = start
+        self.ns_per_cell = max(1, -(-(end - start) // (self.chart_width - 1)))
         self.follow = False
         self.tick()
 

@@ -1,0 +1,160 @@
+"""A live run keeps a window: its oldest history is folded into totals, so a long run costs bounded memory.
+
+A server left running under the app makes tasks for as long as it runs. The app's model
+keeps every task's states in detail for the recent window only (``Window``): once it holds
+a few hundred thousand rows spanning twice the window, the tasks that finished before the
+window's start are forgotten — each folded into :class:`History` (how many, how they ended, the time
+they ran, awaited and were ready) and its track replaced by ``FORGOTTEN_TRACK`` — and
+the tasks still held lose their states before it. The record forgets the rows, the
+touches and the wait pairs, holds and levels the model and its views have already
+taken in. The views that keep something per task or per wait of their own (names,
+folding, the wait-for graph, the queue levels, the findings) forget their share through
+a hook registered with :func:`on_forget`.
+
+The app says so ("history before 1:02 summarised"): what is gone is not drawn, and the
+saved run is the stage's whole stream (the spill file), never the window.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from ..wire.record import FORGOTTEN
+from .timeline import FORGOTTEN_TRACK, NS, State, TimelineModel, Track
+from .waits import STATE_MASK
+
+WINDOW_S = 30.0
+"""Detail a long live run keeps, in run time: the last 30 s at least."""
+HELD_ROWS = 200_000
+"""Rows a live run's model may hold before it forgets anything: a demo never forgets, and a paused
+run stepped across an hour-long sleep keeps what it showed (a window of run time alone would not)."""
+
+
+@dataclass
+class History:
+    """What a model forgot: every task that finished before ``before_ns`` (ns since the run began), in totals."""
+
+    before_ns: int = 0
+    tasks: int = 0
+    outcomes: dict[State, int] = field(default_factory=dict)
+    steps: int = 0
+    running_ns: int = 0
+    awaiting_ns: int = 0
+    waiting_ns: int = 0  # as ``gain`` counts it: not a server's handlers'
+    ready_ns: int = 0
+    rows: int = 0  # of the record
+    longest_step_ns: int = 0
+
+    def add(self, track: Track) -> None:
+        self.tasks += 1
+        state = State(track.states[-1] & STATE_MASK)
+        self.outcomes[state] = self.outcomes.get(state, 0) + 1
+        self.steps += track.steps
+        self.running_ns += track.running_ns
+        self.awaiting_ns += track.awaiting_ns
+        if track.info.group != "server":
+            self.waiting_ns += track.waiting_ns
+        self.ready_ns += track.ready_ns
+
+
+Forgetting = Callable[[TimelineModel, int], None]
+_HOOKS: list[Forgetting] = []
+
+
+def on_forget(hook: Forgetting) -> Forgetting:
+    """Register ``hook(model, before_ns)``: called after the model forgot, before the record does,
+    for a view's own per-task or per-wait data (it finds forgotten tasks as ``FORGOTTEN_TRACK``)."""
+    _HOOKS.append(hook)
+    return hook
+
+
+class Window:
+    """When a live run's model forgets, and up to when: once it holds more than ``rows`` rows over
+    more than two windows of ``seconds``, it forgets what finished before the last window."""
+
+    def __init__(self, seconds: float = WINDOW_S, rows: int = HELD_ROWS) -> None:
+        self.ns = int(seconds * NS)
+        self.rows = rows
+
+    def cut(self, model: TimelineModel) -> int | None:
+        """The instant to forget before, or None while the model holds little enough."""
+        if model.consumed - model.record.row_base < self.rows:
+            return None
+        start = model.history.before_ns if model.history is not None else 0
+        if model.end_ns - start < 2 * self.ns:
+            return None
+        return model.end_ns - self.ns
+
+
+def forget_before(model: TimelineModel, before_ns: int) -> History:
+    """Forget what finished before ``before_ns`` (see the module docstring); the model's history after."""
+    history = model.history if model.history is not None else History()
+    tracks, record = model.tracks, model.record
+    held: list[Track] = []
+    for track in model.held():
+        tid = track.info.id
+        if tid and track.states[-1] & STATE_MASK >= State.DONE and track.times[-1] < before_ns:
+            history.add(track)
+            tracks[tid] = FORGOTTEN_TRACK
+            record.tasks[tid] = FORGOTTEN
+        else:
+            _cut(track, before_ns)
+            held.append(track)
+    model.forgot(held)
+    _forget_steps(model, before_ns, history)
+    history.before_ns = max(history.before_ns, before_ns)
+    model.history = history
+    for hook in _HOOKS:
+        hook(model, before_ns)
+    rows = _first_row_at(model, before_ns)
+    history.rows += rows - record.row_base
+    record.forget(rows, record.updated_base + len(record.updated), _targets_before(model, rows),
+                  record.hold_base + len(record.holds) - len(record.holds) % 3,
+                  record.level_base + len(record.levels) - len(record.levels) % 3)
+    return history
+
+
+def _cut(track: Track, before_ns: int) -> None:
+    """Drop a held track's states that ended before ``before_ns``: the one in force then stays."""
+    times = track.times
+    i = bisect_left(times, before_ns) - 1
+    if i > 0:
+        if track.born_ns < 0:
+            track.born_ns = times[0]
+        del times[:i]
+        del track.states[:i]
+
+
+def _forget_steps(model: TimelineModel, before_ns: int, history: History) -> None:
+    """The loop's steps that began before ``before_ns`` go; the longest is kept in the history."""
+    k = bisect_left(model.step_starts, before_ns)
+    if not k:
+        return
+    ends, starts = model.step_ends, model.step_starts
+    history.longest_step_ns = max(history.longest_step_ns, max(ends[i] - starts[i] for i in range(k)))
+    for column in (model.step_starts, model.step_ends, model.step_tasks, model.step_locations):
+        del column[:k]
+    model.blocks[:] = [index - k for index in model.blocks if index >= k]
+    model.longest_step, model._longest_ns = -1, -1
+    for index in range(len(ends)):
+        if ends[index] - starts[index] > model._longest_ns:
+            model.longest_step, model._longest_ns = index, ends[index] - starts[index]
+
+
+def _first_row_at(model: TimelineModel, before_ns: int) -> int:
+    """The record's first held row at or after ``before_ns``, among those the model has read."""
+    record = model.record
+    read = model.consumed - record.row_base
+    return record.row_base + bisect_left(record.times, before_ns + model.origin_ns, 0, read)
+
+
+def _targets_before(model: TimelineModel, rows: int) -> int:
+    """How many of the record's wait pairs name rows before ``rows`` (all taken in by then)."""
+    targets, base = model.record.targets, model.record.target_base
+    end = len(targets) & ~1
+    i = 0
+    while i < end and targets[i] < rows:
+        i += 2
+    return base + i
