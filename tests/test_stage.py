@@ -26,6 +26,13 @@ def listening_ports(pid: int) -> set[int]:
     return ports
 
 
+def readlink(path: str) -> str:
+    try:
+        return os.readlink(path)
+    except OSError:
+        return ""
+
+
 def alive(pid: int) -> bool:
     try:
         status = Path(f"/proc/{pid}/status").read_text()
@@ -57,6 +64,8 @@ def test_rapid_reruns_of_a_server_leave_no_process_or_socket_behind() -> None:
     time.sleep(0.3)
     assert [pid for pid in pids if alive(pid)] == [], "every stage process is gone"
     assert all(not listening_ports(pid) for pid in pids)
+    assert not [fd for fd in os.listdir("/proc/self/fd") if "taskviz-spill-" in readlink(f"/proc/self/fd/{fd}")], \
+        "no run's spill (its stream kept on disk) is left open"
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))  # the machine still hands out ports: nothing piled up
 

@@ -117,12 +117,18 @@ class StageLink:
 
     def __init__(self, process: StageProcess, path: str, name: str, speed: float = 1.0,
                  module: str | None = None, args: tuple[str, ...] = (), save: str | None = None) -> None:
-        """``save``: a file to write the stage's stream to as it arrives, byte for byte (a recording)."""
+        """``save``: a file to write the stage's stream to as it arrives, byte for byte (a recording).
+
+        Without one the stream goes to a spill, a private temporary file, all the same: the
+        record may forget a long run's start, the spill keeps it for a save (:meth:`copy_stream`).
+        """
         self.process = process
         self.builder = RecordBuilder(source="stage")
         self.record = self.builder.record
         self.error: str | None = None
-        self.save = StreamTee(save) if save is not None else None
+        self.spill = StreamTee(save) if save is not None else StreamTee.spill()
+        self.save = self.spill if save is not None else None  # the file the user asked for
+        self._spilled = 0  # bytes of whole chunks in the spill: a copy ends on a chunk's end
         self._inbox: collections.deque[Chunk] = collections.deque()
         self._eof = False
         self._status_at = 0.0
@@ -146,17 +152,16 @@ class StageLink:
                 data = os.read(fd, 1 << 16)
                 if not data:
                     break
-                if self.save is not None:
-                    self.save.write(data)  # before parsing: the file keeps even what this viewer cannot read
+                self.spill.write(data)  # before parsing: the file keeps even what this viewer cannot read
                 self._inbox.extend(reader.feed(data))
+                self._spilled = reader.offset
         except StreamError as exc:
             self.error = str(exc)
         except OSError:
             pass
         finally:
             os.close(fd)
-            if self.save is not None:
-                self.save.close()
+            self.spill.close()
             self._eof = True
             self._reap()
 
@@ -259,6 +264,22 @@ class StageLink:
             how = f"exited with status {code}"
         last = self._stderr[-1].strip() if self._stderr else ""
         return f"the program's process {how}" + (f": {last}" if last else "")
+
+    @property
+    def spill_error(self) -> str | None:
+        """Why the spill does not hold the whole stream so far (a full disk); None while it does."""
+        return self.spill.error
+
+    def copy_stream(self, path: str) -> None:
+        """The stream so far, every whole chunk from its first byte, to a new file at ``path``:
+        a recording of the whole run, whatever the record has forgotten. Raises OSError."""
+        if self.spill.error is not None:
+            raise OSError(self.spill.error)
+        self.spill.copy_to(path, self._spilled)
+
+    def discard_spill(self) -> None:
+        """The run is no longer shown: the spill's disk space is freed (a ``--save`` file stays)."""
+        self.spill.discard()
 
     def command(self, command: str, /, **fields: Any) -> int:
         """Send a command; returns its id, which its reply carries."""

@@ -156,7 +156,7 @@ class TaskvizApp(App[None]):
             await asyncio.to_thread(write_run, path, saved)
         except OSError as exc:
             return failure(path, exc)
-        so_far = " (the run so far)" if saved[3] is None else ""
+        so_far = " (the run so far)" if saved.end is None else ""
         self.notify(visible(f"Saved the run{so_far} to {path}"), title="Saved", timeout=8, markup=False)
         return None
 

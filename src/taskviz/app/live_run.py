@@ -8,6 +8,7 @@ rows a frame, so a million-row run never stalls a frame: it catches up.
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from typing import Any
 
 from ..catalog import Scenario
@@ -15,6 +16,7 @@ from ..model.retention import Window, forget_before
 from ..model.timeline import TimelineModel
 from ..stage_link import StageLink
 from ..wire import commands
+from ..wire.stream import has_forgotten
 from .shown import Saveable, Shown
 
 FOLD_SLICE_ROWS = 2_000  # about 3 ms of model work at ~1.5 µs a row
@@ -164,9 +166,20 @@ class LiveRun(Shown):
 
     def saveable(self) -> Saveable | None:
         """A live run's file gets the start its stage reported (a file has no STATUS chunks),
-        and no end while it still runs: it then reads back as a run cut short, as it is."""
+        and no end while it still runs: it then reads back as a run cut short, as it is.
+
+        Once the record has forgotten the run's start, the file is a copy of the stream the
+        stage sent, kept whole on disk (its STATUS chunks carry the start); if that copy
+        stopped short (a full disk), the run cannot be saved whole, and saving says so.
+        """
         link, model = self.link, self.model
         meta = dict(link.builder.meta)
         if self._origin_known:
             meta["origin_ns"] = model.origin_ns
-        return meta, link.record, list(link.builder.outputs), link.builder.end
+        saved = Saveable(meta, link.record, list(link.builder.outputs), link.builder.end)
+        if not has_forgotten(link.record):
+            return saved
+        if link.spill_error is None:
+            return replace(saved, copy=link.copy_stream)
+        return replace(saved, refused=f"the app has let go of this run's first {link.record.row_base:,} rows "
+                                      f"to save memory, and {link.spill_error}")

@@ -119,4 +119,4 @@ class ReplayRun(Shown):
 
     def saveable(self) -> Saveable | None:
         tape = self.tape
-        return {**tape.meta, "origin_ns": tape.origin_ns}, tape.record, list(tape.outputs), tape.end
+        return Saveable({**tape.meta, "origin_ns": tape.origin_ns}, tape.record, list(tape.outputs), tape.end)

@@ -48,9 +48,14 @@ def problem(path: Path) -> str | None:
 
 def write_run(path: Path, saved: Saveable) -> None:
     """The run to ``path``, complete or not at all; raises OSError with the reason."""
+    if saved.refused is not None:
+        raise OSError(saved.refused)
     partial = path.with_name(f".{path.name}.part")
     try:
-        write_file(partial, *saved)
+        if saved.copy is not None:
+            saved.copy(str(partial))
+        else:
+            write_file(partial, saved.meta, saved.record, saved.outputs, saved.end)
         os.replace(partial, path)
     except OSError:
         with contextlib.suppress(OSError):

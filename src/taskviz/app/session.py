@@ -45,7 +45,7 @@ class Session:
 
     def start(self, scenario: Scenario) -> None:
         """Run ``scenario`` on a fresh stage; the previous run is stopped."""
-        self.stop()
+        self._let_go()
         save, self._save_next = self._save_next, None
         link = StageLink(self._pool.take(), scenario.argv0, scenario.name, self.start_speed,
                          module=scenario.module, args=scenario.args, save=save)
@@ -58,7 +58,7 @@ class Session:
                       at_ns: int | None = None) -> None:
         """Replay a finished run: played in real time from its start, or paused at row ``until``
         or at instant ``at_ns``."""
-        self.stop()
+        self._let_go()
         tape = run if isinstance(run, Tape) else from_finished(run)
         scenario = scenario or (run.scenario if isinstance(run, Finished) else None)
         self.shown = ReplayRun(scenario, tape, self.start_speed, until, at_ns)
@@ -71,9 +71,15 @@ class Session:
             self._stopping.append(link)
         self._stopping = [link for link in self._stopping if link.process.process.poll() is None]
 
+    def _let_go(self) -> None:
+        """The run shown is going: it is stopped, and the copy of its stream kept on disk freed."""
+        self.stop()
+        if self.shown.link is not None:
+            self.shown.link.discard_spill()
+
     def close(self, timeout: float = 2.0) -> None:
         """Stop every run and the waiting stage; returns once their processes are gone."""
-        self.stop()
+        self._let_go()
         for link in self._stopping:
             link.wait_stopped(timeout)
         self._stopping = []

@@ -7,6 +7,8 @@ and this base answers for an empty screen, so no caller has to ask which one it 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from ..catalog import Scenario
@@ -17,7 +19,22 @@ from ..wire.record import EventRecord, Outcome
 from .player import Player
 from .tape import Tape
 
-Saveable = tuple[dict[str, Any], EventRecord, list[dict[str, Any]], dict[str, Any] | None]
+
+@dataclass(frozen=True)
+class Saveable:
+    """A run as ctrl+s writes it: its record and what goes with it, written out as a file.
+
+    A live run whose record has forgotten its start (a long run, kept to bounded memory)
+    is saved by ``copy`` instead, which writes the whole stream its stage sent; when even
+    that is gone (its disk filled), ``refused`` says why the run cannot be saved whole.
+    """
+
+    meta: dict[str, Any]
+    record: EventRecord
+    outputs: list[dict[str, Any]]
+    end: dict[str, Any] | None
+    copy: Callable[[str], None] | None = None  # writes the whole run to a new file at a path; raises OSError
+    refused: str | None = None  # why the run cannot be saved, in words, after "cannot save FILE: "
 
 
 class Shown:
@@ -104,7 +121,7 @@ class Shown:
         return None
 
     def saveable(self) -> Saveable | None:
-        """(meta, record, outputs, end) of the run shown, for a file; None before any run."""
+        """The run shown, for a file; None before any run."""
         return None
 
     def gain(self) -> Gain | None:

@@ -893,6 +893,13 @@ def read_file(path: str | os.PathLike[str]) -> Recording:
     return Recording(builder.meta, builder.record, builder.outputs, builder.status, builder.end, bool(note), note)
 
 
+def has_forgotten(record: EventRecord) -> bool:
+    """Whether ``record`` has dropped anything from its front (``EventRecord.forget``)."""
+    if record.row_base or record.target_base or record.hold_base or record.level_base:
+        return True
+    return any(info is FORGOTTEN for info in record.tasks)
+
+
 def write_file(
     path: str | os.PathLike[str],
     meta: Mapping[str, Any],
@@ -900,7 +907,15 @@ def write_file(
     outputs: Iterable[Mapping[str, Any]] = (),
     end: Mapping[str, Any] | None = None,
 ) -> None:
-    """Save a run. Without ``end`` the file reads back as cut short, as an unfinished run is."""
+    """Save a run. Without ``end`` the file reads back as cut short, as an unfinished run is.
+
+    A record that has forgotten its start is refused (ValueError): a file holds a run from
+    its first row, and one made of what is left would not read back as any run. A viewer
+    saves such a run from the stream it kept whole instead (``StageLink.copy_stream``).
+    """
+    if has_forgotten(record):
+        raise ValueError(f"write_file: the record has forgotten the run's start ({record.row_base:,} rows); "
+                         "a file holds a run from its first row")
     with open(path, "wb") as file:
         writer = StreamWriter(file.write, record)
         writer.header(meta)
