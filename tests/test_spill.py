@@ -18,7 +18,7 @@ from taskviz.app.session import Session
 from taskviz.app.tape import Tape, from_recording
 from taskviz.catalog import find
 from taskviz.recording.opened import open_recording
-from taskviz.recording.tee import StreamTee
+from taskviz.recording.tee import StreamTee, spill_folder
 from taskviz.wire.record import FORGOTTEN, EventRecord, Kind, TaskInfo
 from taskviz.wire.stream import read_file, write_file
 
@@ -173,7 +173,7 @@ def test_a_failed_spill_is_said_only_when_a_forgetting_run_is_saved(tmp_path: Pa
     finally:
         session.close()
     assert str(caught.value) == (f"the app has let go of this run's first {saved.record.row_base:,} rows to save memory, "
-                                 f"and the copy of the run kept in {tempfile.gettempdir()} stopped after {full_disk[0]:,} bytes: "
+                                 f"and the copy of the run kept in {spill_folder() or tempfile.gettempdir()} stopped after {full_disk[0]:,} bytes: "
                                  "No space left on device")
     assert sorted(tmp_path.iterdir()) == [tmp_path / "fanout.py", kept], "nothing half-saved"
 
@@ -255,3 +255,16 @@ async def test_ctrl_s_in_the_app_saves_a_run_that_forgot_whole(tmp_path: Path, m
         assert [n.message for n in app._notifications if n.title == "Saved"] == [f"Saved the run to {tmp_path / offered}"]
     assert len(read_file(tmp_path / offered).record) == rows
     assert spill_files() == set(), "the app's quitting freed the spill"
+
+
+def test_a_spill_goes_to_the_cache_folder_on_disk_not_to_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """/tmp is memory on many systems, and a long busy run spills tens of MB a minute."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    tee = StreamTee.spill()
+    try:
+        tee.write(b"x" * 1000)
+        assert os.path.dirname(tee.path) == str(tmp_path / "taskviz")
+        assert os.listdir(tmp_path / "taskviz") == []  # nameless: gone with the app, however it ends
+        assert (tmp_path / "taskviz").stat().st_mode & 0o777 == 0o700
+    finally:
+        tee.discard()

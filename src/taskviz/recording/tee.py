@@ -12,6 +12,19 @@ from .files import RECORDING_SUFFIX, create, reason, write_all
 _COPY_BLOCK = 1 << 20
 
 
+def spill_folder() -> str | None:
+    """Where spills go: the user's cache folder (``$XDG_CACHE_HOME/taskviz``, else ``~/.cache/taskviz``),
+    on disk, where ``/tmp`` is often memory; the system's temporary folder (None) if it cannot be made.
+    A long busy run spills tens of MB a minute, so memory is the wrong place for it."""
+    cache = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    folder = os.path.join(cache, "taskviz")
+    try:
+        os.makedirs(folder, mode=0o700, exist_ok=True)
+    except OSError:
+        return None
+    return folder if os.access(folder, os.W_OK | os.X_OK) else None
+
+
 class StreamTee:
     """Writes every byte of a stream to a file; a failure stops the copy, never the run.
 
@@ -32,7 +45,7 @@ class StreamTee:
         self._fd = self._read_fd = -1
         try:
             if path is None:
-                self._fd, self.path = tempfile.mkstemp(prefix="taskviz-spill-", suffix=RECORDING_SUFFIX)
+                self._fd, self.path = tempfile.mkstemp(prefix="taskviz-spill-", suffix=RECORDING_SUFFIX, dir=spill_folder())
                 self._what = f"the copy of the run kept in {os.path.dirname(self.path)}"
                 try:
                     self._read_fd = _open_to_read(self.path)
