@@ -133,3 +133,43 @@ def test_pause_step_and_slow_down_workers() -> None:
         term.keys(">", ">")
         term.wait_for("✓ finished in 3.", timeout=20)
         quit_within(term, QUIT_S)
+
+
+BUSY_FOR_SECONDS = '''"""Busy: a few hundred thousand steps, made of tasks that come and go"""
+import asyncio, time
+
+async def handle():
+    for _ in range(3):
+        await asyncio.sleep(0)
+
+async def main():
+    started = time.monotonic()
+    while time.monotonic() - started < 12:
+        await asyncio.gather(*(handle() for _ in range(200)))
+        await asyncio.sleep(0.005)
+'''
+
+
+def test_keep_summarises_a_long_runs_history_and_saves_it_whole(tmp_path: Path) -> None:
+    """``--keep 1``: once the app holds a few hundred thousand rows, it says what it summarised,
+    and ctrl+s still saves every task of the run (the spill), which ``taskviz open`` reads back."""
+    program = tmp_path / "busy.py"
+    program.write_text(BUSY_FOR_SECONDS)
+    saved = tmp_path / "busy.taskviz"
+    with terminal(f"{TASKVIZ} run {program} --keep 1", width=160, height=40) as term:
+        shown = term.wait_until(lambda screen: re.search(r"history before [\d.]+ s summarised: [\d,]+ tasks", screen) is not None,
+                                "the history line", timeout=40)
+        summarised = int(re.search(r"summarised: ([\d,]+) tasks", shown).group(1).replace(",", ""))  # type: ignore[union-attr]
+        assert summarised >= 1000
+        term.wait_for("finished in", timeout=30)
+        term.keys("C-s")
+        term.wait_for("Save", timeout=10)
+        term.keys("C-u", str(saved), "Enter")
+        term.wait_until(lambda screen: saved.exists(), "the saved file", timeout=15)
+        quit_within(term, QUIT_S)
+    import subprocess
+    opened = subprocess.run([str(TASKVIZ), "open", str(saved), "--headless", "--rows", "3"], capture_output=True,
+                            text=True, timeout=120)
+    tasks = re.search(r"tasks\s+([\d,]+) \(([\d,]+) done\)", opened.stdout)
+    assert opened.returncode == 0 and tasks is not None, opened.stdout[-2000:] + opened.stderr[-2000:]
+    assert tasks.group(1) == tasks.group(2) and int(tasks.group(1).replace(",", "")) > summarised

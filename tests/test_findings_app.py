@@ -4,6 +4,9 @@ header says a deadlock in words while it holds (Pilot, on virtual-clock recordin
 
 from __future__ import annotations
 
+import pytest
+
+from taskviz.app import found as found_module
 from taskviz.app.found import DEADLOCK_MARK, FINDING_MARK, FoundWatch
 from taskviz.app.widgets import SummaryBar
 from taskviz.app.widgets.findings_panel import FindingsPanel
@@ -148,6 +151,37 @@ def test_a_live_run_works_the_findings_out_at_most_twice_a_second() -> None:
     model.update(len(finished.record))
     assert not watch.update(live=True), "grown, but worked out a moment ago"
     assert watch.update(live=False) and watch.found.deadlocks[0].end_ns is not None, "paused or over: at once; the timeout ended it"
+
+
+@pytest.mark.parametrize(("pass_s", "every_s", "count"), [(0.001, 0.5, 6), (0.1, 2.0, 2)])
+def test_a_live_run_waits_twenty_times_what_the_last_findings_pass_took(monkeypatch: pytest.MonkeyPatch, pass_s: float,
+                                                                      every_s: float, count: int) -> None:
+    """A cheap pass comes back every REFRESH_S; a costly one (a long run's) after 20 times its cost,
+    so the findings never take more than a twentieth of a live app's time. On a fake clock."""
+    finished = recording("job_queue")
+    model = TimelineModel(finished.record, finished.run.started_ns)
+    model.update(10)
+    clock, passes = [1000.0], []
+    real_findings = found_module.findings
+
+    def timed_pass(model: TimelineModel):  # type: ignore[no-untyped-def]
+        passes.append(clock[0])
+        clock[0] += pass_s
+        return real_findings(model)
+
+    monkeypatch.setattr(found_module.time, "perf_counter", lambda: clock[0])
+    monkeypatch.setattr(found_module, "findings", timed_pass)
+    watch = FoundWatch(model)
+    for frame in range(60):  # 3 s of frames at 20 a second, the model growing a row each
+        model.update(11 + frame)
+        watch.update(live=True)
+        clock[0] += 0.05
+    gaps = [later - earlier for earlier, later in zip(passes, passes[1:])]
+    assert passes[0] == 1000.0 and len(passes) == count, gaps
+    assert all(every_s - 1e-6 < gap < every_s + 0.05 + pass_s + 1e-6 for gap in gaps), "the first frame once it may"
+    model.update(len(finished.record))
+    watch.update(live=False)
+    assert len(passes) == count + 1, "paused or over: at once"
 
 
 def test_the_findings_panel_on_the_deadlock_snapshot(snap_compare) -> None:  # type: ignore[no-untyped-def]

@@ -92,6 +92,26 @@ def test_a_library_task_found_running_the_programs_code_gets_its_own_row() -> No
     assert folding_for(model) is folding, "one folding per model"
 
 
+def test_a_growing_runs_rows_are_the_programs_tasks_in_order_wherever_new_tasks_land() -> None:
+    """Rows are kept up from the tasks added (a live server's come last in the order), and the
+    same as folding the whole order afresh when a task lands mid-order or a library task is adopted."""
+    model = model_of((None, ""), (0, "aiohttp"))
+    folding = Folding(model)
+    record = model.record
+    for tid, parent, library in [(2, 0, ""), (3, 0, "aiohttp"), (4, 1, ""), (5, 0, ""), (6, 2, "aiohttp"), (7, 0, "")]:
+        record.tasks.append(TaskInfo(tid, parent, f"coro{tid}", "mine.py:1", library=library))
+        record.append(tid * MS, tid, Kind.CREATED, parent + 1)
+        model.update()
+        owned = {t.id for t in record.tasks if t.library}
+        assert folding.rows() == [t for t in model.order() if t not in owned] + ["aiohttp"], tid
+    record.tasks.append(TaskInfo(8, 0, "coro8", "mine.py:1"))
+    record.append(8 * MS, 8, Kind.CREATED, 1)
+    record.tasks[3].library = ""
+    record.touch(3)
+    model.update()
+    assert folding.rows() == [0, 4, 2, 3, 5, 7, 8, "aiohttp"], "adopted as another task came: its row where the order has it"
+
+
 def test_a_group_cell_is_running_if_any_member_ran_in_it_else_by_the_models_rules() -> None:
     model = model_of((None, ""), (None, "aiohttp"), (None, "aiohttp"))  # members made at 1 and 2 ms
     step(model, 1, 10, 30)  # member 1 runs 10-30 ms, then awaits to the end

@@ -305,3 +305,55 @@ def test_the_wait_for_graph_takes_pairs_that_come_after_their_rows() -> None:
 
     assert by_task(waitfor_for(stepwise).waits) == by_task(waitfor_for(at_end).waits)
     assert len(waitfor_for(at_end).waits) > 1000
+
+
+# -- in the app -------------------------------------------------------------------------------------
+
+REQUESTS = '''"""Requests"""
+import asyncio, time
+
+async def handle(n):
+    for _ in range(5):
+        await asyncio.sleep(0)
+    return n
+
+async def main():
+    started = time.monotonic()
+    n = 0
+    while time.monotonic() - started < 1.5:
+        await asyncio.gather(*(handle(n + k) for k in range(50)))
+        n += 50
+        await asyncio.sleep(0.01)
+'''
+
+
+async def test_the_app_says_what_a_long_run_summarised_and_shows_the_rest(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A live run in the app with a small window: the status line says how much history was
+    summarised, the timeline starts where the window does, and every task is still counted."""
+    from taskviz.app import TaskvizApp
+    from taskviz.app.widgets import StatusBar, SummaryBar
+    from taskviz.model import retention as model_retention
+    from taskviz.model.timeline import FORGOTTEN_TRACK
+    from test_app import text_of, wait_until
+
+    monkeypatch.setattr(model_retention, "HELD_ROWS", 3_000)
+    program = tmp_path / "requests.py"
+    program.write_text(REQUESTS)
+    app = TaskvizApp(str(program), autorun=True, keep_s=0.4)
+    async with app.run_test(size=(160, 40)) as pilot:
+        session = app.session
+        await wait_until(pilot, lambda: session.finished, timeout=30)
+        await pilot.pause(0.2)
+        model = session.model
+        assert model is not None and model.history is not None
+        history = model.history
+        forgotten = sum(track is FORGOTTEN_TRACK for track in model.tracks)
+        assert forgotten == history.tasks > len(model.tracks) // 2
+        status = text_of(app.main.query_one(StatusBar), width=200)
+        assert f"summarised: {history.tasks:,} tasks" in status and "history before" in status
+        assert text_of(app.main.query_one(SummaryBar), width=200).splitlines()[0].endswith(f"·  {len(model.tracks)} tasks")
+        view = app.main.timeline
+        view.action_fit()
+        await pilot.pause()
+        assert view.view_start_ns == history.before_ns  # what is gone is not drawn as empty time
+        assert all(model.tracks[tid] is not FORGOTTEN_TRACK for tid in view._rows if isinstance(tid, int))

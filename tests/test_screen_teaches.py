@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import io
 from functools import cache
+from types import SimpleNamespace
 
 import pytest
 from rich.console import Console
@@ -58,6 +59,29 @@ async def test_the_legend_is_the_headless_one_and_k_hides_it() -> None:
         assert not bar.display
         await pilot.press("k")
         assert bar.display
+
+
+def test_the_legend_names_threads_once_a_run_has_an_executor_job_looking_only_at_new_tasks() -> None:
+    """Asked every frame: the tracks looked at once are not looked at again, and another model starts afresh."""
+    bar = LegendBar()
+    looked: list[int] = []
+
+    class Track:
+        def __init__(self, tid: int, thread: bool) -> None:
+            self.tid, self._thread = tid, thread
+
+        @property
+        def thread(self) -> bool:
+            looked.append(self.tid)
+            return self._thread
+
+    model = SimpleNamespace(tracks=[Track(0, False), Track(1, False)])
+    assert not bar._any_thread(model) and looked == [0, 1]  # type: ignore[arg-type]
+    model.tracks += [Track(2, False), Track(3, True)]
+    assert bar._any_thread(model) and looked == [0, 1, 2, 3]  # type: ignore[arg-type]
+    model.tracks.append(Track(4, False))
+    assert bar._any_thread(model) and looked == [0, 1, 2, 3], "once seen, always"  # type: ignore[arg-type]
+    assert not bar._any_thread(SimpleNamespace(tracks=[Track(5, False)]))  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("width", [80, 100])

@@ -2,9 +2,12 @@
 and read by every view at the instant it shows.
 
 ``findings(model)`` looks over the whole run each time (about 14 ms for a run of 20,000
-tasks), so no frame calls it: the main screen's frame asks ``FoundWatch.update``, which
-works them out again only when the model has grown, and while a run is live at most every
-``REFRESH_S``. The panel, the timeline's marks and the header read ``FoundWatch.found``.
+tasks, over a second for a server's 100,000 requests), so no frame calls it: the main
+screen's frame asks ``FoundWatch.update``, which works them out again only when the model
+has grown, and while a run is live at most every ``REFRESH_S``, and no sooner than
+``COST_SHARE`` times what the last pass took: however long a live run goes on, its
+findings take at most a twentieth of the app's time. The panel, the timeline's marks and
+the header read ``FoundWatch.found``.
 
 A replay's model reads a record that already holds the whole run (its alerts among it),
 so each view keeps only the findings made by the instant it shows (``Found.until``).
@@ -31,6 +34,7 @@ from ..wire.record import WaitObject
 
 REFRESH_S = 0.5  # while live: how often the findings are worked out again, at most
 KEPT_FROM_HISTORY = 500  # findings made before a live run's window, kept when it forgets (the latest)
+COST_SHARE = 20  # while live: a pass waits this many times what the last one took
 
 KIND_GLYPHS = {"deadlock": "⇄", "blocking": "■", "no_await": "∞", "fire_and_forget": "↯", "self_wake": "↻",
                "never_awaited": "∅"}
@@ -115,6 +119,7 @@ class FoundWatch:
         # model no longer holds what they were found in, so they are kept as they were
         self._before: tuple[Finding, ...] = ()
         self._deadlocks_before: tuple[Deadlock, ...] = ()
+        self._spent = 0.0  # what the last pass took, in seconds
 
     def forget_before(self, t: int) -> None:
         """The model is about to forget what happened before ``t``: keep what was found in it."""
@@ -124,11 +129,11 @@ class FoundWatch:
         self._consumed = -1  # worked out again at the next update, over what is held
 
     def update(self, live: bool) -> bool:
-        """Work the findings out again if the model grew (live: not twice within ``REFRESH_S``);
-        whether they changed."""
+        """Work the findings out again if the model grew (live: not twice within ``REFRESH_S``,
+        nor within ``COST_SHARE`` times the last pass); whether they changed."""
         model = self.model
         now = time.perf_counter()
-        if model.consumed == self._consumed or (live and now - self._at < REFRESH_S):
+        if model.consumed == self._consumed or (live and now - self._at < max(REFRESH_S, COST_SHARE * self._spent)):
             return False
         self._consumed, self._at = model.consumed, now
         found = tuple(findings(model))
@@ -145,6 +150,7 @@ class FoundWatch:
         fresh = Found(found, deadlocks)
         changed = fresh != self.found
         self.found = fresh
+        self._spent = time.perf_counter() - now
         return changed
 
 

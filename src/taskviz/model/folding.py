@@ -67,6 +67,8 @@ class Folding:
         self._updates_seen = 0
         self._rows: dict[bool, list[Row]] = {}
         self._depths: dict[int, int] = {}  # a row's indent with library tasks folded
+        self._filtered: list[int] | None = None  # the model's order the program's rows were last taken from
+        self._program_rows: list[int] = []  # that order without the library tasks
 
     def update(self) -> None:
         """Take in the tasks added, and the changes to tasks made, since the last call."""
@@ -110,6 +112,7 @@ class Folding:
     def _adopted(self, tid: int) -> None:
         """Library task ``tid`` turned out to be the program's: out of its group, into the rows."""
         owner = self._owner.pop(tid)
+        self._filtered = None  # its row is among the program's now, wherever it is in the order
         group = self._groups[owner]
         group.members.remove(tid)
         if not group.members:
@@ -145,11 +148,22 @@ class Folding:
             if show_library or not self._owner:
                 rows = order  # the model's own list: it makes a new one when it changes, never edits it
             else:
-                owner = self._owner
-                rows = [tid for tid in order if tid not in owner]
-                rows.extend(self._groups)
+                rows = [*self._program_order(order), *self._groups]
             self._rows[show_library] = rows
         return rows
+
+    def _program_order(self, order: list[int]) -> list[int]:
+        """``order`` without the library tasks. A live run's new tasks most often come last in
+        the order (a server's main makes them all): then only they are looked at, not the
+        whole run's tasks each frame."""
+        owner, before = self._owner, self._filtered
+        seen = len(before) if before is not None and before is not order else -1
+        if 0 <= seen <= len(order) and order[:seen] == before:
+            self._program_rows.extend(tid for tid in order[seen:] if tid not in owner)
+        else:
+            self._program_rows = [tid for tid in order if tid not in owner]
+        self._filtered = order
+        return self._program_rows
 
     def depth(self, tid: int, show_library: bool = False) -> int:
         """How far in ``tid``'s row is indented: under its shown ancestors only. A handler

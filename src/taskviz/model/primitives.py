@@ -33,22 +33,30 @@ Run = tuple[str, str]  # text, and what it is: BLANK, BAR or NAME (a lock holder
 BLANK, BAR, NAME = "blank", "bar", "name"
 
 
+BLOCK = 128  # values a block's most covers: a cell spanning many blocks reads their mosts, not their values
+
+
 @dataclass(slots=True)
 class Levels:
     """One object's values over time: ``values[i]`` from ``times[i]`` until the next change.
 
-    Arrays, not lists: a server's queue and lock change a few times per request."""
+    Arrays, not lists: a server's queue and lock change a few times per request. A view
+    zoomed out to a long run's whole length has its history in view every frame, so the
+    most within a stretch of changes is read from the most of each whole ``BLOCK`` of them
+    (``blocks``, kept up as they fill) and the values at its two ends only."""
 
     object: WaitObject
     times: array = field(default_factory=lambda: array("q"))
     values: array = field(default_factory=lambda: array("q"))
     most: int = 0  # the highest value seen (a lock's is meaningless)
+    blocks: array = field(default_factory=lambda: array("q"))  # the most of values[k * BLOCK:(k + 1) * BLOCK], whole blocks only
 
     def add(self, t: int, value: int) -> None:
         if self.times and t < self.times[-1]:  # a lock's first holder, added when someone first queued on it
             at = bisect_right(self.times, t)
             self.times.insert(at, t)
             self.values.insert(at, value)
+            del self.blocks[at // BLOCK :]  # the blocks from there on hold other values now
         else:
             self.times.append(t)
             self.values.append(value)
@@ -61,6 +69,36 @@ class Levels:
         if i > 0:
             del self.times[:i]
             del self.values[:i]
+            del self.blocks[:]  # their bounds moved: made again as they are asked for
+
+    def most_between(self, start: int, stop: int) -> int:
+        """The most of ``values[start:stop]`` (``start < stop``), in C over whole blocks and the ends' values."""
+        values = self.values
+        first, last = -(-start // BLOCK), stop // BLOCK  # the whole blocks inside
+        if last - first < 2:
+            return max(values[start:stop])
+        blocks = self.blocks
+        for k in range(len(blocks), last):
+            blocks.append(max(values[k * BLOCK : (k + 1) * BLOCK]))
+        most = max(blocks[first:last])
+        if start < first * BLOCK:
+            most = max(most, max(values[start : first * BLOCK]))
+        if last * BLOCK < stop:
+            most = max(most, max(values[last * BLOCK : stop]))
+        return most
+
+    def holder_between(self, start: int, stop: int, before: int) -> int:
+        """A lock's holder over changes ``values[start:stop]`` (``start < stop``), ``before`` in force
+        before them: the last one taken (a release keeps the cell its holder's), else the one
+        holding it before them (0 if free or UNKNOWN). Holders are >= 0, as the record's columns."""
+        values = self.values
+        last = stop - 1
+        while last >= start and last > stop - 8 and not values[last]:  # a release or two at the end, most often
+            last -= 1
+        if last >= start and not values[last]:  # a long run of releases: found in C, from the bytes
+            held = values[start : last + 1].tobytes().rstrip(b"\0")
+            last = start + (len(held) - 1) // values.itemsize if held else start - 1
+        return values[last] if last >= start else max(before, 0)
 
 
 class Primitives:
@@ -126,27 +164,31 @@ class Primitives:
         UNKNOWN before the first record and past ``now`` (the end of the record if None)."""
         levels = self.levels.get(oid)
         out = [UNKNOWN] * n
-        if levels is None or dt <= 0:
+        if levels is None or dt <= 0 or not levels.times:
             return out
         times, values = levels.times, levels.values
         lock = levels.object.kind == "lock"
         end = min(t0 + n * dt, self.model.end_ns if now is None else now)
-        i = bisect_left(times, t0) - 1  # the change in force just before the first cell: those at t0 are in it
+        count = len(times)
+        first = bisect_left(times, t0)  # the first change in the first cell: those at t0 are in it
         for cell in range(n):
             start = t0 + cell * dt
             if start >= end:
                 break
-            value = values[i] if i >= 0 else UNKNOWN
-            j = i + 1
-            stop = start + dt
-            while j < len(times) and times[j] < stop:
-                if lock:
-                    value = values[j] or (value if value > 0 else 0)
-                else:
-                    value = max(value, values[j])
-                j += 1
-            i = j - 1
-            out[cell] = value
+            stop = bisect_left(times, start + dt, first)  # the changes in the cell are first..stop-1
+            before = values[first - 1] if first > 0 else UNKNOWN
+            if first == stop:
+                out[cell] = before
+            elif lock:
+                out[cell] = levels.holder_between(first, stop, before)
+            else:
+                most = levels.most_between(first, stop)
+                out[cell] = most if most > before else before
+            first = stop
+            if first == count:  # no change after this cell: the rest in view hold the last value
+                shown = min(n, -(-(end - t0) // dt))
+                out[cell + 1 : shown] = [values[-1]] * (shown - cell - 1)
+                break
         return out
 
 

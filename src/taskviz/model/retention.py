@@ -74,9 +74,9 @@ class Window:
     """When a live run's model forgets, and up to when: once it holds more than ``rows`` rows over
     more than two windows of ``seconds``, it forgets what finished before the last window."""
 
-    def __init__(self, seconds: float = WINDOW_S, rows: int = HELD_ROWS) -> None:
+    def __init__(self, seconds: float = WINDOW_S, rows: int | None = None) -> None:
         self.ns = int(seconds * NS)
-        self.rows = rows
+        self.rows = HELD_ROWS if rows is None else rows
 
     def cut(self, model: TimelineModel) -> int | None:
         """The instant to forget before, or None while the model holds little enough."""

@@ -24,11 +24,13 @@ class LegendBar(Static):
         super().__init__("", id=id)
         self._model: TimelineModel | None = None
         self._shown: tuple[object, ...] = ()
+        self._looked_at: tuple[TimelineModel | None, int] = (None, 0)  # a model, and how many of its tracks were looked at
+        self._threads = False  # for an executor job
 
     def show(self, model: TimelineModel | None) -> None:
         self._model = model
         kinds = frozenset(model.wait_kinds()) if model is not None else None
-        threads = model is not None and any(track.thread for track in model.held())
+        threads = model is not None and self._any_thread(model)
         dark = self.app.current_theme.dark
         key = (kinds, threads, self.size.width, dark)
         if key != self._shown:
@@ -37,6 +39,17 @@ class LegendBar(Static):
 
     def on_resize(self) -> None:
         self.show(self._model)
+
+    def _any_thread(self, model: TimelineModel) -> bool:
+        """Whether the run has had an executor job: asked every frame, so only the tracks added since are looked at."""
+        tracks = model.tracks
+        looked_at, seen = self._looked_at
+        if looked_at is not model:
+            seen, self._threads = 0, False
+        if not self._threads:
+            self._threads = any(tracks[tid].thread for tid in range(seen, len(tracks)))
+        self._looked_at = (model, len(tracks))
+        return self._threads
 
 
 def legend(width: int, kinds: frozenset[WaitKind] | None, *, threads: bool = False, dark: bool = True) -> Text:

@@ -89,9 +89,9 @@ class ObjectRows:
         model = primitives.model
         cells = primitives.cells(oid, self.view_start_ns, self.ns_per_cell, self.chart_width, self.now_ns())
         color = palette.on_light(palette.OBJECT_COLOR) if self._light() else palette.OBJECT_COLOR
-        styles = {BAR: self.rich_style + Style(color=color),
-                  NAME: self.rich_style + Style(color="#000000", bgcolor=color, bold=True)}
+        base = self.rich_style  # asked once: Textual works it out afresh each time, and a lock's row has a run a cell zoomed out
+        styles = {BAR: base + Style(color=color), NAME: base + Style(color="#000000", bgcolor=color, bold=True)}
         label_style = self.get_component_rich_style("timeline--label") + Style(color=color)
         segments = [Segment(fit_cells(primitives.label(oid), self.label_width) + " ", label_style)]
-        segments += [Segment(text, styles.get(what, self.rich_style)) for text, what in bar(primitives, oid, cells, partial(holder_name, model))]
+        segments += [Segment(text, styles.get(what, base)) for text, what in bar(primitives, oid, cells, partial(holder_name, model))]
         return self._with_now(Strip(segments), width)
