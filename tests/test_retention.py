@@ -222,7 +222,7 @@ def _models(data: bytes, window_s: float | None) -> Any:
 
     builder = RecordBuilder()
     model = TimelineModel(builder.record, 0)
-    window = Window(window_s, rows=1000) if window_s is not None else None
+    window = Window(window_s, finished=100) if window_s is not None else None
     forgets = 0
     for chunk in StreamReader().feed(data):
         builder.add(chunk)
@@ -336,7 +336,7 @@ async def test_the_app_says_what_a_long_run_summarised_and_shows_the_rest(tmp_pa
     from taskviz.model.timeline import FORGOTTEN_TRACK
     from test_app import text_of, wait_until
 
-    monkeypatch.setattr(model_retention, "HELD_ROWS", 3_000)
+    monkeypatch.setattr(model_retention, "HELD_FINISHED", 500)
     program = tmp_path / "requests.py"
     program.write_text(REQUESTS)
     app = TaskvizApp(str(program), autorun=True, keep_s=0.4)

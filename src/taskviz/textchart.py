@@ -139,7 +139,7 @@ def object_lines(model: TimelineModel, dt: int, width: int, color: bool) -> list
 def summary_lines(model: TimelineModel, wall_ns: int, gain: Gain, point: str = "",
                   headline: str | None = None) -> list[str]:
     outcomes = Counter(track.states[-1] & STATE_MASK for track in model.tracks)
-    parts = ", ".join(f"{outcomes[s]} {palette.NAMES[s]}" for s in (State.DONE, State.FAILED, State.CANCELLED) if outcomes[s])
+    parts = ", ".join(f"{outcomes[s]:,} {palette.NAMES[s]}" for s in (State.DONE, State.FAILED, State.CANCELLED) if outcomes[s])
     lines = [f"wall time       {format_duration(wall_ns)}"]
     if point:
         lines.append(f"point           {point}")
