@@ -357,3 +357,11 @@ async def test_the_app_says_what_a_long_run_summarised_and_shows_the_rest(tmp_pa
         await pilot.pause()
         assert view.view_start_ns == history.before_ns  # what is gone is not drawn as empty time
         assert all(model.tracks[tid] is not FORGOTTEN_TRACK for tid in view._rows if isinstance(tid, int))
+        # every view of the run copes with the tasks it no longer holds (a gather joins forgotten ones)
+        for key in ("down", "down", "down", "T", "escape", "g", "escape", "F", "escape", "e", "e", "p"):
+            await pilot.press(key)
+            await pilot.pause(0.05)
+        from taskviz.app.widgets.presenter_caption import PresenterCaption
+        assert history.said() in text_of(app.screen.query_one(PresenterCaption), width=200)  # said on a projector too
+        await pilot.press("p")
+        await pilot.pause(0.05)

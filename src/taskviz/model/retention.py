@@ -22,6 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..wire.record import FORGOTTEN
+from .axis import format_duration
 from .timeline import FORGOTTEN_TRACK, NS, State, TimelineModel, Track
 from .waits import STATE_MASK
 
@@ -48,6 +49,10 @@ class History:
     ready_ns: int = 0
     rows: int = 0  # of the record
     longest_step_ns: int = 0
+
+    def said(self) -> str:
+        """What the app says of it, on the status line or under a presenter's caption."""
+        return f"history before {format_duration(self.before_ns)} summarised: {self.tasks:,} tasks"
 
     def add(self, track: Track) -> None:
         self.tasks += 1

@@ -81,8 +81,9 @@ class PresenterScreen(Screen[None]):
                       session.player is not None, session.speed, visible(session.error or "") or None)
         title = f"{scenario.name} — {scenario.title}" if scenario else "taskviz"
         deadlock = watch_for(model).found.deadlock_words(now_ns) if model is not None else None
+        note = model.history.said() if model is not None and model.history is not None else ""
         self.query_one(PresenterCaption).show(visible(title), visible(scenario.point if scenario else ""), visible(measured),
-                                              where, deadlock)
+                                              where, deadlock, note)
         self.query_one(PresenterSource).show(*current_line(model, scenario, current_task(model, scenario, selected)))
 
     # -- keys: the main screen's own actions -----------------------------------------------------

@@ -61,10 +61,12 @@ class PresenterCaption(Static):
         self._shown: tuple[object, ...] = ()
         self._lines = 0
 
-    def show(self, title: str, point: str, headline: str, where: Where, deadlock: str | None = None) -> None:
+    def show(self, title: str, point: str, headline: str, where: Where, deadlock: str | None = None,
+             note: str = "") -> None:
         """``headline``: the run's measure of the point; "" until there is one. ``deadlock``: the
-        tasks waiting for each other at the instant shown, in words, while they do."""
-        key = (title, point, headline, where.elapsed_ns // 10_000_000, where, deadlock)
+        tasks waiting for each other at the instant shown, in words, while they do. ``note``: what
+        the screen does not show (a long run's summarised history), dim, last."""
+        key = (title, point, headline, where.elapsed_ns // 10_000_000, where, deadlock, note)
         if key == self._shown:
             return
         self._shown = key
@@ -79,5 +81,7 @@ class PresenterCaption(Static):
             lines.append(Text.assemble(("→ ", "bold"), (headline, "bold underline")))
         if deadlock:
             lines.append(Text(f"{DEADLOCK_MARK} DEADLOCK: {deadlock}", style="bold red", no_wrap=True, overflow="ellipsis"))
+        if note:
+            lines.append(Text(note, style="dim", no_wrap=True, overflow="ellipsis"))
         self.update(Group(*lines), layout=len(lines) != self._lines)  # a new layout only when it grows or shrinks
         self._lines = len(lines)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
-from ...model.axis import format_duration
 from ...model.retention import History
 
 
@@ -23,7 +22,7 @@ class StatusBar(Static):
             f"{'following' if follow else 'free view: f to follow'}"
         )
         if history is not None:
-            text = f"history before {format_duration(history.before_ns)} summarised: {history.tasks:,} tasks  ·  {text}"
+            text = f"{history.said()}  ·  {text}"
         if save_error:
             text = f"✗ {save_error}  ·  {text}"
         if text != self._shown:
