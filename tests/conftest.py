@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import io
+import os
 from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any
@@ -58,3 +60,21 @@ def recorded(name: str, folder: Path, prints: str = "") -> Path:
     path = folder / f"{name}.taskviz"
     write_file(path, tape.meta, tape.record, tape.outputs, tape.end)
     return path
+
+
+@pytest.fixture
+def full_disk(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The disk a recording or a spill is written to fills after the first write: ENOSPC from the
+    second on. Returns the sizes written (the first one landed)."""
+    import taskviz.recording.tee as tee
+
+    writes: list[int] = []
+
+    def fills_up(fd: int, data: bytes) -> None:
+        writes.append(len(data))
+        if len(writes) > 1:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        os.write(fd, data)
+
+    monkeypatch.setattr(tee, "write_all", fills_up)
+    return writes

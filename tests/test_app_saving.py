@@ -7,8 +7,6 @@ and look at the report before committing.
 
 from __future__ import annotations
 
-import errno
-import os
 from pathlib import Path
 
 import pytest
@@ -212,20 +210,10 @@ async def until_finished(pilot) -> None:  # type: ignore[no-untyped-def]
         await pilot.pause(0.05)
 
 
-async def test_a_recording_that_fails_is_said_once_and_the_run_goes_on(tmp_path: Path,
-                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_a_recording_that_fails_is_said_once_and_the_run_goes_on(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                        full_disk: list[int]) -> None:
     """``run --save`` in the app: the disk fills after the first chunk (ENOSPC from the second write on)."""
-    import taskviz.recording.tee as tee
-
-    writes: list[int] = []
-
-    def fills_up(fd: int, data: bytes) -> None:
-        writes.append(len(data))
-        if len(writes) > 1:
-            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-        os.write(fd, data)
-
-    monkeypatch.setattr(tee, "write_all", fills_up)
+    writes = full_disk
     program, path = tmp_path / "naps.py", tmp_path / "naps.taskviz"
     program.write_text(NAPS)
     app = TaskvizApp(str(program), autorun=True, save_path=str(path))

@@ -4,7 +4,6 @@ saves its record as before; a spill that failed says so only when it matters; no
 
 from __future__ import annotations
 
-import errno
 import os
 import stat
 import tempfile
@@ -133,23 +132,6 @@ def test_a_running_run_that_forgot_saves_as_a_run_cut_short(tmp_path: Path) -> N
     assert len(opened.recording.record) >= rows
     assert [track.info.coro for track in opened.finished.model.tracks][:13] == ["main"] + ["work"] * 12
     assert opened.finished.model.origin_ns == origin, "the start comes from the stage's STATUS chunks"
-
-
-@pytest.fixture
-def full_disk(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """The spill's disk fills after its first write: ENOSPC from the second on."""
-    import taskviz.recording.tee as tee
-
-    writes: list[int] = []
-
-    def fills_up(fd: int, data: bytes) -> None:
-        writes.append(len(data))
-        if len(writes) > 1:
-            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-        os.write(fd, data)
-
-    monkeypatch.setattr(tee, "write_all", fills_up)
-    return writes
 
 
 def test_a_failed_spill_is_said_only_when_a_forgetting_run_is_saved(tmp_path: Path, full_disk: list[int]) -> None:

@@ -191,22 +191,12 @@ class EventRecord:
             for column in (self.starts, self.times, self.codes, self.args):
                 del column[:cut]
             self.row_base = rows
-        cut = updated - self.updated_base
-        if cut > 0:
-            del self.updated[:cut]
-            self.updated_base = updated
-        cut = targets - self.target_base
-        if cut > 0:
-            del self.targets[:cut]
-            self.target_base = targets
-        cut = holds - self.hold_base
-        if cut > 0:
-            del self.holds[:cut]
-            self.hold_base = holds
-        cut = levels - self.level_base
-        if cut > 0:
-            del self.levels[:cut]
-            self.level_base = levels
+        for table, base, upto in ((self.updated, "updated_base", updated), (self.targets, "target_base", targets),
+                                  (self.holds, "hold_base", holds), (self.levels, "level_base", levels)):
+            cut = upto - getattr(self, base)
+            if cut > 0:
+                del table[:cut]
+                setattr(self, base, upto)
 
     def __repr__(self) -> str:
         """Short: asyncio's own reprs (of a task whose result is a record) must not print a million ints."""
