@@ -19,10 +19,9 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 from ..wire.record import FORGOTTEN
-from .axis import format_duration
+from .history import History
 from .timeline import FORGOTTEN_TRACK, NS, State, TimelineModel, Track
 from .waits import STATE_MASK
 
@@ -33,37 +32,6 @@ HELD_ROWS = 1_000_000
 """A live run's model forgets nothing while it holds fewer finished tasks and fewer rows than these:
 a demo never forgets, and a paused run stepped across an hour-long sleep keeps what it showed (a
 window of run time alone would not). A server passes the first; a few tasks busy for ever, the second."""
-
-
-@dataclass
-class History:
-    """What a model forgot: every task that finished before ``before_ns`` (ns since the run began), in totals."""
-
-    before_ns: int = 0
-    tasks: int = 0
-    outcomes: dict[State, int] = field(default_factory=dict)
-    steps: int = 0
-    running_ns: int = 0
-    awaiting_ns: int = 0
-    waiting_ns: int = 0  # as ``gain`` counts it: not a server's handlers'
-    ready_ns: int = 0
-    rows: int = 0  # of the record
-    longest_step_ns: int = 0
-
-    def said(self) -> str:
-        """What the app says of it, on the status line or under a presenter's caption."""
-        return f"history before {format_duration(self.before_ns)} summarised: {self.tasks:,} tasks"
-
-    def add(self, track: Track) -> None:
-        self.tasks += 1
-        state = State(track.states[-1] & STATE_MASK)
-        self.outcomes[state] = self.outcomes.get(state, 0) + 1
-        self.steps += track.steps
-        self.running_ns += track.running_ns
-        self.awaiting_ns += track.awaiting_ns
-        if track.info.group != "server":
-            self.waiting_ns += track.waiting_ns
-        self.ready_ns += track.ready_ns
 
 
 Forgetting = Callable[[TimelineModel, int], None]
@@ -107,7 +75,7 @@ def forget_before(model: TimelineModel, before_ns: int) -> History:
     for track in model.held():
         tid = track.info.id
         if tid and track.states[-1] & STATE_MASK >= State.DONE and track.times[-1] < before_ns:
-            history.add(track)
+            _fold(history, track)
             tracks[tid] = FORGOTTEN_TRACK
             record.tasks[tid] = FORGOTTEN
         else:
@@ -125,6 +93,19 @@ def forget_before(model: TimelineModel, before_ns: int) -> History:
                   record.hold_base + len(record.holds) - len(record.holds) % 3,
                   record.level_base + len(record.levels) - len(record.levels) % 3)
     return history
+
+
+def _fold(history: History, track: Track) -> None:
+    """A forgotten task's totals, added to the history's."""
+    history.tasks += 1
+    state = track.states[-1] & STATE_MASK
+    history.outcomes[state] = history.outcomes.get(state, 0) + 1
+    history.steps += track.steps
+    history.running_ns += track.running_ns
+    history.awaiting_ns += track.awaiting_ns
+    if track.info.group != "server":
+        history.waiting_ns += track.waiting_ns
+    history.ready_ns += track.ready_ns
 
 
 def _cut(track: Track, before_ns: int) -> None:

@@ -16,13 +16,10 @@ from array import array
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from enum import IntEnum
-from typing import TYPE_CHECKING
 
 from ..wire.record import FORGOTTEN, KIND_BITS, KIND_MASK, LOCATION_MASK, EventRecord, Kind, TaskInfo
+from .history import History
 from .waits import KIND_SHIFT, STATE_MASK, WaitKind, wait_kind
-
-if TYPE_CHECKING:
-    from .retention import History
 
 NS = 1_000_000_000
 BLOCK_NS = 20_000_000  # a step this long holds up everything else noticeably

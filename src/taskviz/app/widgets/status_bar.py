@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
-from ...model.retention import History
+from ...model.history import History
 
 
 class StatusBar(Static):
