@@ -21,7 +21,7 @@ from .paths import PathError, writable, writable_folder
 from .recording.arguments import CommandError, add_commands
 from .recording.files import RECORDING_SUFFIX, reason
 from .model.finding_kinds import KINDS as FINDING_KINDS
-from .model.retention import WINDOW_S
+from .model.history import WINDOW_S
 from .text import visible
 
 if TYPE_CHECKING:

@@ -14,7 +14,7 @@ from textual.screen import Screen
 
 from ..catalog import DEFAULT_SCENARIO, Scenario, all_scenarios, find
 from ..model.findings import findings
-from ..model.retention import WINDOW_S
+from ..model.history import WINDOW_S
 from ..model.summary import write_summary
 from ..runner import Finished
 from ..text import visible

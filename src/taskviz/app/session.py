@@ -11,7 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 from ..catalog import Scenario
-from ..model.retention import WINDOW_S, Window
+from ..model.history import WINDOW_S
+from ..model.retention import Window
 from ..model.summary import Gain
 from ..model.timeline import TimelineModel
 from ..recording.tee import StreamTee

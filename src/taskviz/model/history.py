@@ -6,6 +6,9 @@ from dataclasses import dataclass, field
 
 from .axis import format_duration
 
+WINDOW_S = 30.0
+"""Detail a long live run keeps, in run time: the last 30 s at least (``retention.Window``)."""
+
 
 @dataclass
 class History:

@@ -21,12 +21,10 @@ from bisect import bisect_left
 from collections.abc import Callable
 
 from ..wire.record import FORGOTTEN
-from .history import History
+from .history import WINDOW_S, History
 from .timeline import FORGOTTEN_TRACK, NS, State, TimelineModel, Track
 from .waits import STATE_MASK
 
-WINDOW_S = 30.0
-"""Detail a long live run keeps, in run time: the last 30 s at least."""
 HELD_FINISHED = 10_000
 HELD_ROWS = 1_000_000
 """A live run's model forgets nothing while it holds fewer finished tasks and fewer rows than these:
