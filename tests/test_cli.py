@@ -223,6 +223,10 @@ def test_ctrl_c_still_prints_the_run_so_far(tmp_path: Path) -> None:
         (("run", "basic", "--json", ""), "taskviz: argument --json: --json needs a file name"),
         (("frobnicate",), "taskviz: argument COMMAND: invalid choice: 'frobnicate'"),
         (("run", "scenarios", "--headless"), "taskviz: scenarios is a directory: give a .py file"),
+        (("run", "basic", "--keep", "0"), "taskviz: argument --keep: --keep must be more than 0 seconds, not '0'"),
+        (("run", "basic", "--keep", "soon"), "taskviz: argument --keep: --keep takes seconds, like 60 or 2.5s, not 'soon'"),
+        (("run", "basic", "--keep", "10", "--headless"), "taskviz: --keep bounds what the app holds of a live run; a headless"),
+        (("run", "basic", "--keep", "10", "--virtual-time"), "taskviz: --keep bounds what the app holds of a live run"),
     ],
 )
 def test_bad_command_lines_are_one_line_and_exit_2(args: tuple[str, ...], message: str) -> None:
