@@ -281,6 +281,13 @@ def test_a_window_forgets_the_finished_past_and_keeps_the_rest_exactly() -> None
         for tid in held:
             assert kept_waits.wait_at(tid, t) == full_waits.wait_at(tid, t), (tid, t)
     assert len(kept_waits.waits) < len(full_waits.waits) // 2
+    # the JSON says so: the window's tasks, and the rest in totals
+    from taskviz.model.summary import run_summary
+
+    summary, whole = run_summary("long_server", kept, full.end_ns), run_summary("long_server", full, full.end_ns)
+    assert "summarised" not in whole and len(whole["tasks"]) == len(full.tracks)
+    assert len(summary["tasks"]) == len(held) and summary["summarised"]["tasks"] == history.tasks
+    assert summary["summarised"]["ok"] == history.tasks and summary["summarised"]["before_s"] == cut / NS
     # and what is held is the window's share
     assert kept.record.row_base > 0 and len(kept.record.codes) < len(full.record.codes) // 2
     assert len(kept.step_starts) < len(full.step_starts) // 2

@@ -141,10 +141,17 @@ def _head(scenario: str, wall_ns: int) -> dict[str, Any]:
 
 def _tail(model: TimelineModel) -> dict[str, Any]:
     longest = model.longest_step
-    return {
+    tail: dict[str, Any] = {
         "loop": {
             "busy_s": _seconds(model.busy_ns),
             "longest_step_s": _seconds(model.step_ends[longest] - model.step_starts[longest]) if longest >= 0 else 0.0,
             "longest_step_at": model.step_where(longest) if longest >= 0 else "",
         },
     }
+    history = model.history
+    if history is not None:  # a long live run in the app: ``tasks`` are the window's, the rest in totals
+        outcomes = {_OUTCOME_NAMES[Outcome(code - _DONE)]: count for code, count in sorted(history.outcomes.items())}
+        tail["summarised"] = {"before_s": _seconds(history.before_ns), "tasks": history.tasks, **outcomes,
+                              "steps": history.steps, "running_s": _seconds(history.running_ns),
+                              "awaiting_s": _seconds(history.awaiting_ns), "ready_s": _seconds(history.ready_ns)}
+    return tail
