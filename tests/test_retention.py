@@ -349,6 +349,9 @@ async def test_the_app_says_what_a_long_run_summarised_and_shows_the_rest(tmp_pa
     app = TaskvizApp(str(program), autorun=True, keep_s=0.4)
     async with app.run_test(size=(160, 40)) as pilot:
         session = app.session
+        await wait_until(pilot, lambda: session.model is not None and len(session.model.tracks) > 60, timeout=30)
+        view = app.main.timeline
+        view.selected = 3  # an early task, selected: the window will forget it
         await wait_until(pilot, lambda: session.finished, timeout=30)
         await pilot.pause(0.2)
         model = session.model
@@ -359,7 +362,10 @@ async def test_the_app_says_what_a_long_run_summarised_and_shows_the_rest(tmp_pa
         status = text_of(app.main.query_one(StatusBar), width=200)
         assert f"summarised: {history.tasks:,} tasks" in status and "history before" in status
         assert text_of(app.main.query_one(SummaryBar), width=200).splitlines()[0].endswith(f"·  {len(model.tracks)} tasks")
-        view = app.main.timeline
+        from taskviz.app.widgets import TaskDetails
+        assert model.tracks[3] is FORGOTTEN_TRACK and view.selected == 3
+        details = text_of(app.main.query_one(TaskDetails), width=200)
+        assert f"finished before the window the app keeps ({history.said()})" in details
         view.action_fit()
         await pilot.pause()
         assert view.view_start_ns == history.before_ns  # what is gone is not drawn as empty time

@@ -14,7 +14,7 @@ from ...model.folding import folding_for
 from ...model.names import task_name
 from ...wire.record import Outcome
 from ...text import visible
-from ...model.timeline import State, TimelineModel
+from ...model.timeline import FORGOTTEN_TRACK, State, TimelineModel
 
 _OUTCOMES = {Outcome.OK: "returned", Outcome.FAILED: "raised", Outcome.CANCELLED: "cancelled"}
 _LABELS = len("raised at")  # the widest label: values start at most this far in
@@ -40,6 +40,14 @@ class TaskDetails(Static):
                 self.update(Text("Select a task row (↑/↓ or click) to see what it is doing.", style="dim"))
             return
         track = model.tracks[tid]
+        if track is FORGOTTEN_TRACK:  # selected, then forgotten by a long run's window (``model/retention``)
+            said = model.history.said() if model.history is not None else "history summarised"
+            key = ("forgotten", tid, said)
+            if key != self._shown:
+                self._shown = key
+                self.update(Text(f"This task finished before the window the app keeps ({said}). "
+                                 "ctrl+s saves the whole run: open it to see every task.", style="dim"))
+            return
         state = track.state
         live = not state.finished
         name = task_name(model, tid)
