@@ -105,3 +105,28 @@ async def test_an_executor_job_and_a_print_take_their_place_in_time(late_job: Fi
     ended = next(i for i, line in enumerate(lines) if "thread job" in line and "done" in line)
     assert lines[ended + 1].endswith("│ the job has ended"), "the print comes right after the event before it"
     assert "main" in lines[-1] and seconds_of(lines[-1]) >= 0.3, "not after the events that followed it"
+
+
+async def test_a_full_log_shows_its_latest_lines() -> None:
+    """Past MAX_LINES the oldest lines go: what is drawn at the end must be the newest lines, not
+    the ones there before (Textual's Log repaints new lines where they were before the drop)."""
+    from textual.app import App, ComposeResult
+
+    from taskviz.app.widgets.event_log import MAX_LINES
+
+    class Host(App[None]):
+        def compose(self) -> ComposeResult:
+            yield EventLog()
+
+    app = Host()
+    async with app.run_test(size=(60, 12)) as pilot:
+        log = app.query_one(EventLog)
+        batch = 100
+        for first in range(0, MAX_LINES + 3 * batch, batch):
+            log._add([(t, f"event {t}") for t in range(first, first + batch)])
+            await pilot.pause()
+        last = MAX_LINES + 3 * batch - 1
+        assert log.lines[-1] == f"event {last}"
+        shown = app.export_screenshot()
+        assert f"event&#160;{last}" in shown, "the last line is on screen"
+        assert f"event&#160;{last - batch}" not in shown, "the lines before the drop are not"

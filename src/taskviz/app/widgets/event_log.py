@@ -140,8 +140,11 @@ class EventLog(Log):
         lines = [(t, part) for t, text in lines for part in text.splitlines()]
         if not self._times or lines[0][0] >= self._times[-1]:
             self._times += [t for t, _ in lines]
+            full = len(self._times) > MAX_LINES
             self.write_lines([text for _, text in lines])
             del self._times[:-MAX_LINES]
+            if full:  # Textual's Log repaints the new lines where they were before its oldest were dropped:
+                self.refresh()  # below the end, so a full log would show stale lines until scrolled
             return
         at = bisect_right(self._times, lines[0][0])
         shown = list(zip(self._times, self.lines))
