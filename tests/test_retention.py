@@ -375,6 +375,10 @@ async def test_the_app_says_what_a_long_run_summarised_and_shows_the_rest(tmp_pa
             await pilot.press(key)
             await pilot.pause(0.05)
         from taskviz.app.widgets.presenter_caption import PresenterCaption
+        from taskviz.app.widgets.presenter_source import PresenterSource
+        from taskviz.app.widgets.presenter_timeline import PresenterTimeline
         assert history.said() in text_of(app.screen.query_one(PresenterCaption), width=200)  # said on a projector too
+        assert app.screen.query_one(PresenterTimeline).start_ns == history.before_ns  # its chart starts there too
+        assert "history summarised" not in text_of(app.screen.query_one(PresenterSource), width=200)  # nor points at it
         await pilot.press("p")
         await pilot.pause(0.05)

@@ -4,7 +4,7 @@ the program it is at. Plain functions of the model, like ``pointers``."""
 from __future__ import annotations
 
 from ...catalog import Scenario
-from ...model.timeline import TimelineModel
+from ...model.timeline import FORGOTTEN_TRACK, TimelineModel
 from ...text import visible
 from ...model.names import task_name
 from .pointers import source_line
@@ -19,8 +19,8 @@ def current_task(model: TimelineModel | None, scenario: Scenario | None, selecte
     library's own tasks have no line to show); else main."""
     if model is None or not model.tracks:
         return None
-    if selected is not None and selected < len(model.tracks):
-        return selected
+    if selected is not None and selected < len(model.tracks) and model.tracks[selected] is not FORGOTTEN_TRACK:
+        return selected  # (a task a long run's window forgot has nothing left to point at)
     if model.busy is not None and model.busy[0] < len(model.tracks):
         return model.busy[0]
     if scenario is not None:

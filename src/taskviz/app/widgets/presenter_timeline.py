@@ -43,6 +43,7 @@ class PresenterTimeline(Widget):
         self.live_cursor = False  # the run is still going: draw the "now" column
         self.selected: int | None = None
         self.ns_per_cell = 1
+        self.start_ns = 0  # the chart's left edge: 0, or where a long live run's window begins (``model/retention``)
         self.label_width = 14
         self.rows = Rows(3, 0, 0, "")
         self._order: list[int] = []
@@ -70,7 +71,8 @@ class PresenterTimeline(Widget):
         names = (cell_len(task_name(model, t)) + self._depths[t] for t in self._order[:300])
         self.label_width = max(14, min(max(names, default=10) + 4, 32, self.size.width // 3))
         chart = self.chart_width
-        self.ns_per_cell = ns_per_cell(now_ns, model.end_ns, cursor, chart)
+        start = self.start_ns = model.history.before_ns if model.history is not None else 0
+        self.ns_per_cell = ns_per_cell(now_ns - start, model.end_ns - start, cursor, chart)
         index = self._order.index(selected) if selected in self._order else -1
         self.rows = fit_rows(len(self._order), self.size.height - PINNED - LEGEND, index, self.rows.first)
         self.refresh()
@@ -119,7 +121,7 @@ class PresenterTimeline(Widget):
     def _axis_line(self, width: int, background: str) -> Strip:
         text = self._text_style(background) + Style(bold=True)
         chart = [" "] * self.chart_width
-        for cell, _, label in ticks(0, self.ns_per_cell, self.chart_width, min_gap=10):
+        for cell, _, label in ticks(self.start_ns, self.ns_per_cell, self.chart_width, min_gap=10):
             chart[cell] = "┬"
             if cell + 1 + len(label) <= len(chart):
                 chart[cell + 1 : cell + 1 + len(label)] = label
@@ -131,7 +133,7 @@ class PresenterTimeline(Widget):
         model = self.model
         assert model is not None
         styles = looks.loop_styles(background)
-        cells = model.loop_cells(0, self.ns_per_cell, self.chart_width, self.now_ns if self.live_cursor else None)
+        cells = model.loop_cells(self.start_ns, self.ns_per_cell, self.chart_width, self.now_ns if self.live_cursor else None)
         kinds = [int(kind) for kind, _ in cells]
         chars = [_LOOP_GLYPHS[kind] for kind in kinds]
         self._block_labels(chars, kinds)
@@ -149,8 +151,8 @@ class PresenterTimeline(Widget):
         assert model is not None
         for index in model.blocks:
             step = model.step(index)
-            first = max(0, step.start_ns // self.ns_per_cell)
-            last = min(len(chars) - 1, (step.end_ns - 1) // self.ns_per_cell)
+            first = max(0, (step.start_ns - self.start_ns) // self.ns_per_cell)
+            last = min(len(chars) - 1, (step.end_ns - 1 - self.start_ns) // self.ns_per_cell)
             text = f" blocked {format_duration(step.end_ns - step.start_ns)} "
             if len(text) > last - first + 1:
                 text = f" {format_duration(step.end_ns - step.start_ns)} "
@@ -164,7 +166,7 @@ class PresenterTimeline(Widget):
         track = model.tracks[tid]
         cells = self._cells.get(tid)
         if cells is None:
-            cells = self._cells[tid] = bytes(model.cells(tid, 0, self.ns_per_cell, self.chart_width,
+            cells = self._cells[tid] = bytes(model.cells(tid, self.start_ns, self.ns_per_cell, self.chart_width,
                                                          self.now_ns if self.live_cursor else None, kinds=True))
         height = self.rows.height
         name_line = within == height - 2
@@ -193,7 +195,7 @@ class PresenterTimeline(Widget):
         strip = strip.crop_extend(0, width, Style(bgcolor=background))
         if not self.live_cursor or not paint:
             return strip
-        x = self.label_width + 1 + self.now_ns // max(1, self.ns_per_cell)
+        x = self.label_width + 1 + (self.now_ns - self.start_ns) // max(1, self.ns_per_cell)
         if not self.label_width < x < width:
             return strip
         head, cell, tail = strip.divide([x, x + 1, width])
