@@ -5,7 +5,8 @@ from __future__ import annotations
 from taskviz.model.axis import format_duration, ticks
 from taskviz.wire.record import EventRecord, Kind, Outcome, TaskInfo
 from taskviz import palette
-from taskviz.model.timeline import BLOCK_NS, MARK, Lane, State, TimelineModel
+from taskviz.model.cells import MARK
+from taskviz.model.timeline import BLOCK_NS, Lane, State, TimelineModel
 from taskviz.model.waits import KIND_SHIFT, WaitKind
 
 MS = 1_000_000

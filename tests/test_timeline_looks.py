@@ -8,7 +8,8 @@ from textual.app import App, ComposeResult
 
 from taskviz import palette
 from taskviz.app.widgets import TimelineView
-from taskviz.model.timeline import MARK, Lane, State, TimelineModel
+from taskviz.model.cells import MARK
+from taskviz.model.timeline import Lane, State, TimelineModel
 from taskviz.model.waits import KIND_SHIFT, WaitKind
 from taskviz.textchart import render
 from taskviz.wire.record import EventRecord, Kind, Outcome, TaskInfo

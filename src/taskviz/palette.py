@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from .model.timeline import MARK, Lane, State
+from .model.cells import MARK
+from .model.timeline import Lane, State
 from .model.waits import CODES, KIND_SHIFT, STATE_MASK, WaitKind
 
 GLYPHS: dict[State, str] = {

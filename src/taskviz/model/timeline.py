@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from enum import IntEnum
 
 from ..wire.record import FORGOTTEN, KIND_BITS, KIND_MASK, LOCATION_MASK, EventRecord, Kind, TaskInfo
+from .cells import RowCells
 from .history import History
 from .waits import KIND_SHIFT, STATE_MASK, WaitKind, wait_kind
 
@@ -52,8 +53,7 @@ class Lane(IntEnum):
 
 _LANE_SUM_LIMIT = 8  # steps summed per cell; more than this many is busy anyway
 
-MARK = 0x80  # a cell's flag, never in a track: a step ran inside a cell something else held most of
-_FINISHED, _CANCELLED = int(State.DONE), int(State.CANCELLED)
+_FINISHED = int(State.DONE)
 _PLAIN_STATES = bytes(code & STATE_MASK for code in range(256))  # a row's codes without wait kinds or marks
 _AWAITING_STATE = int(State.AWAITING)
 _READY = int(State.READY)
@@ -62,19 +62,6 @@ _OUTCOME_TO_STATE = (int(State.DONE), int(State.FAILED), int(State.CANCELLED))  
 _CREATED, _STARTED, _AWAITING, _YIELDED, _WOKEN = (int(k) for k in (Kind.CREATED, Kind.STARTED, Kind.AWAITING, Kind.YIELDED, Kind.WOKEN))
 _RUNNING = int(State.RUNNING)
 _JOIN_CODE = _AWAITING_STATE | WaitKind.JOIN << KIND_SHIFT
-_STEP = int(State.STEP)
-
-
-def _held_most(spent: dict[int, int], ran: bool) -> int:
-    """The code of a cell from the ns each state held in it: the longest, marked when a step
-    ran inside but did not hold it most; a cell where only an instant's step happened is a STEP."""
-    if not spent:
-        return _STEP
-    if len(spent) == 1:
-        code = next(iter(spent))
-    else:
-        code = max(spent, key=spent.__getitem__)
-    return code | MARK if ran and code != _RUNNING else code
 
 
 @dataclass(slots=True)
@@ -173,6 +160,7 @@ class TimelineModel:
         self._new_in_order: list[int] = []  # tasks made since ``order`` was worked out
         self._tail: list[int] = []  # the order's last task and its ancestors, innermost last: where a new task can go
         self._held: list[Track] | None = None  # the tracks not forgotten, once a window forgot some (``held``)
+        self._rows = RowCells()  # each visible row's cells, walked again only where they can have changed
         self.history: History | None = None  # what a live run's window forgot, in totals (``model/retention``)
         self._wait_codes: dict[int, int] = {}  # label string id -> AWAITING with its kind
         self._packed: dict[int, int] = {}  # each distinct wait (label << 32 | line): one int object for all tasks
@@ -346,6 +334,7 @@ class TimelineModel:
         """``model/retention`` put FORGOTTEN_TRACK in forgotten tasks' places; ``held`` are the others."""
         self._held = held
         self._order = None
+        self._rows.clear()
 
     def order(self) -> list[int]:
         """Task ids parents-first, children in creation order under their parent; a task whose
@@ -438,77 +427,11 @@ class TimelineModel:
         so the cells an interval covers whole are filled in one slice, and only its two edge
         cells, which it can share with others, sum time per state (``spent``).
         """
-        out = bytearray(n)
         track = self.tracks[tid]
-        times, states = track.times, track.states
-        count = len(times)
-        if not count or dt <= 0:
-            return out
-        t1 = t0 + dt * n
         live_end = self.end_ns if now is None or now < self.end_ns else now
-        i = bisect_left(times, t0) - 1
-        if i < 0:
-            i = 0
-        cell = -1  # the edge cell being summed, and the ns each state held in it so far
-        spent: dict[int, int] = {}
-        ran = False  # a step ran inside ``cell``
-        while i < count:
-            start = times[i]
-            if start >= t1:
-                break
-            code = states[i]
-            if _FINISHED <= code <= _CANCELLED:  # the finishing instant (its code is its State): its mark wins its cell
-                if start >= t0:
-                    if cell >= 0:
-                        out[cell] = _held_most(spent, ran)
-                        cell = -1
-                    out[(start - t0) // dt] = code
-                break
-            i += 1
-            end = times[i] if i < count else live_end
-            if end <= start:  # an instant: only a step's counts, as a mark
-                if code == _RUNNING and start >= t0:
-                    c = (start - t0) // dt
-                    if c != cell:
-                        if cell >= 0:
-                            out[cell] = _held_most(spent, ran)
-                        cell, spent = c, {}
-                    ran = True
-                continue
-            if end <= t0:
-                continue
-            if start < t0:
-                start = t0
-            if end > t1:
-                end = t1
-            first = (start - t0) // dt
-            last = (end - 1 - t0) // dt
-            if first == cell:  # shares its first cell with the intervals before it
-                if code == _RUNNING:
-                    ran = True
-                if last == first:  # the zoomed-out case, interval after interval inside one cell
-                    if code in spent:
-                        spent[code] += end - start
-                    else:
-                        spent[code] = end - start
-                    continue
-                spent[code] = spent.get(code, 0) + t0 + (first + 1) * dt - start
-                held, most = 0, -1
-                for held_code, held_ns in spent.items():  # two or three states at most: no max() call
-                    if held_ns > most:
-                        held, most = held_code, held_ns
-                out[first] = held | MARK if ran and held != _RUNNING else held
-                first += 1
-            elif cell >= 0:
-                out[cell] = _held_most(spent, ran)
-            # from ``first`` on, the cells are this interval's alone up to its last, which it may share
-            if last > first:
-                out[first:last] = bytes((code,)) * (last - first)
-            cell, spent, ran = last, {code: end - t0 - last * dt if last > (start - t0) // dt else end - start}, code == _RUNNING
-        if cell >= 0:
-            out[cell] = _held_most(spent, ran)
+        out = self._rows.cells(track, track.times, track.states, t0, dt, n, live_end)
         busy = self.busy
-        if busy is not None and busy[0] == tid and now is not None:
+        if busy is not None and busy[0] == tid and now is not None and dt > 0:
             first, last = max(0, (busy[1] - t0) // dt), min(n - 1, (now - 1 - t0) // dt)
             if last >= first:
                 out[first : last + 1] = bytes((_RUNNING,)) * (last - first + 1)
