@@ -35,6 +35,7 @@ from taskviz.app.widgets import TimelineView
 from taskviz.runner import run_main
 from taskviz.model.timeline import TimelineModel
 from textual.app import App, ComposeResult
+from textual.geometry import Region
 
 TASKS, SLEEPS = 10_000, 37
 REQUESTS, BURST = 100_000, 10  # the server case: BURST requests every 10 ms of virtual time
@@ -102,14 +103,11 @@ async def frames(model: TimelineModel, size: tuple[int, int], count: int = 40, l
                 view.scroll_to(y=(i * 37) % 9000, animate=False, immediate=True)
             started = time.perf_counter()
             view.tick()
-            pinned = 0.0
-            for y in range(view.size.height):
-                line = time.perf_counter()
-                view.render_line(y)
-                if y < view.pinned:
-                    pinned += time.perf_counter() - line
+            view.render_lines(Region(0, 0, view.size.width, view.size.height))  # one repaint, as the app paints
             spent["frame"].append((time.perf_counter() - started) * 1000)
-            spent["pinned rows"].append(pinned * 1000)
+            started = time.perf_counter()
+            view.render_lines(Region(0, 0, view.size.width, view.pinned))  # again, the pinned rows alone
+            spent["pinned rows"].append((time.perf_counter() - started) * 1000)
         return spent
 
 
