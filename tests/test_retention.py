@@ -327,7 +327,7 @@ async def handle(n):
 async def main():
     started = time.monotonic()
     n = 0
-    while time.monotonic() - started < 1.0:
+    while time.monotonic() - started < 0.6:
         await asyncio.gather(*(handle(n + k) for k in range(50)))
         n += 50
         await asyncio.sleep(0.01)
@@ -343,10 +343,10 @@ async def test_the_app_says_what_a_long_run_summarised_and_shows_the_rest(tmp_pa
     from taskviz.model.timeline import FORGOTTEN_TRACK
     from test_app import text_of, wait_until
 
-    monkeypatch.setattr(model_retention, "HELD_FINISHED", 500)
+    monkeypatch.setattr(model_retention, "HELD_FINISHED", 300)
     program = tmp_path / "requests.py"
     program.write_text(REQUESTS)
-    app = TaskvizApp(str(program), autorun=True, keep_s=0.4)
+    app = TaskvizApp(str(program), autorun=True, keep_s=0.2)
     async with app.run_test(size=(160, 40)) as pilot:
         session = app.session
         await wait_until(pilot, lambda: session.model is not None and len(session.model.tracks) > 60, timeout=30)

@@ -24,7 +24,7 @@ def test_the_walk_knows_the_states_by_their_numbers() -> None:
 def test_kept_rows_read_as_walked_from_scratch_as_the_track_grows() -> None:
     rng = random.Random(11)
     resumed = 0
-    for trial in range(60):
+    for trial in range(30):
         kept = RowCells()
         times, states = array("q"), array("b")
         t = rng.randrange(0, 5_000)
@@ -53,4 +53,4 @@ def test_kept_rows_read_as_walked_from_scratch_as_the_track_grows() -> None:
             got[0:1] = b"\x7f"  # the caller may change what it got: what is kept is not touched
             if finished and step > 10:
                 break
-    assert resumed > 1_000, "the kept rows were walked again from where they changed, many times"
+    assert resumed > 500, "the kept rows were walked again from where they changed, many times"
