@@ -211,16 +211,14 @@ async def test_ctrl_s_in_the_app_saves_a_run_that_forgot_whole(tmp_path: Path, m
 
     from taskviz.app import TaskvizApp
     from taskviz.app.screens import MainScreen, SaveDialog
+    from test_app import wait_until
 
     monkeypatch.chdir(tmp_path)
     program = tmp_path / "fanout.py"
     program.write_text(FANOUT)
     app = TaskvizApp(str(program), autorun=True)
     async with app.run_test(size=(160, 40)) as pilot:
-        for _ in range(400):
-            if app.session.finished:
-                break
-            await pilot.pause(0.05)
+        await wait_until(pilot, lambda: app.session.finished, timeout=20)
         link = app.session.link
         assert link is not None and app.session.finished
         rows = link.record.rows_written

@@ -22,8 +22,6 @@ class History:
     awaiting_ns: int = 0
     waiting_ns: int = 0  # as ``summary.gain`` counts it: not a server's handlers'
     ready_ns: int = 0
-    rows: int = 0  # of the record
-    longest_step_ns: int = 0
 
     def said(self) -> str:
         """What the app says of it, on the status line or under a presenter's caption."""

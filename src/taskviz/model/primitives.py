@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from rich.cells import cell_len
 
 from .per_model import PerModel
-from .retention import on_forget
+from .retention import drop_before, on_forget
 from ..text import visible
 from ..wire.record import WaitObject
 from .timeline import TimelineModel
@@ -65,10 +65,9 @@ class Levels:
 
     def forget_before(self, t: int) -> None:
         """Drop the values that ended before ``t``: the one in force then stays."""
-        i = bisect_right(self.times, t) - 1
-        if i > 0:
-            del self.times[:i]
-            del self.values[:i]
+        before = len(self.times)
+        drop_before(t, self.times, self.values)
+        if len(self.times) < before:
             del self.blocks[:]  # their bounds moved: made again as they are asked for
 
     def most_between(self, start: int, stop: int) -> int:

@@ -17,7 +17,8 @@ saved run is the stage's whole stream (the spill file), never the window.
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from array import array
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 
 from ..wire.record import FORGOTTEN
@@ -59,8 +60,7 @@ class Window:
         finished = len(model.held()) - model.alive_count
         if finished < self.finished and model.consumed - model.record.row_base < self.rows:
             return None
-        start = model.history.before_ns if model.history is not None else 0
-        if model.end_ns - start < self.ns + self.ns // 5:
+        if model.end_ns - model.held_from_ns < self.ns + self.ns // 5:
             return None
         return model.end_ns - self.ns
 
@@ -80,17 +80,25 @@ def forget_before(model: TimelineModel, before_ns: int) -> History:
             _cut(track, before_ns)
             held.append(track)
     model.forgot(held)
-    _forget_steps(model, before_ns, history)
+    _forget_steps(model, before_ns)
     history.before_ns = max(history.before_ns, before_ns)
     model.history = history
     for hook in _HOOKS:
         hook(model, before_ns)
     rows = _first_row_at(model, before_ns)
-    history.rows += rows - record.row_base
     record.forget(rows, record.updated_base + len(record.updated), _targets_before(model, rows),
                   record.hold_base + len(record.holds) - len(record.holds) % 3,
                   record.level_base + len(record.levels) - len(record.levels) % 3)
     return history
+
+
+def drop_before(t: int, times: array, *columns: array) -> None:
+    """Drop the entries of ``times`` (in order) that ended before ``t``, and the same of each of
+    ``columns`` beside it: the one in force at ``t`` stays. A view's step function, forgetting."""
+    i = bisect_right(times, t) - 1
+    if i > 0:
+        for column in (times, *columns):
+            del column[:i]
 
 
 def _fold(history: History, track: Track) -> None:
@@ -117,13 +125,12 @@ def _cut(track: Track, before_ns: int) -> None:
         del track.states[:i]
 
 
-def _forget_steps(model: TimelineModel, before_ns: int, history: History) -> None:
-    """The loop's steps that began before ``before_ns`` go; the longest is kept in the history."""
+def _forget_steps(model: TimelineModel, before_ns: int) -> None:
+    """The loop's steps that began before ``before_ns`` go; the longest step is the window's then."""
     k = bisect_left(model.step_starts, before_ns)
     if not k:
         return
     ends, starts = model.step_ends, model.step_starts
-    history.longest_step_ns = max(history.longest_step_ns, max(ends[i] - starts[i] for i in range(k)))
     for column in (model.step_starts, model.step_ends, model.step_tasks, model.step_locations):
         del column[:k]
     model.blocks[:] = [index - k for index in model.blocks if index >= k]

@@ -157,7 +157,7 @@ class TimelineModel:
         # drawn running (and blocking, once long enough) up to "now" while it lasts.
         self.busy: tuple[int, int, str] | None = None
         self._order: list[int] | None = None
-        self._new_in_order: list[int] = []  # tasks made since ``order`` was worked out
+        self._new_in_order: list[int] = []  # tasks made since ``order`` was worked out (none kept before it is)
         self._tail: list[int] = []  # the order's last task and its ancestors, innermost last: where a new task can go
         self._held: list[Track] | None = None  # the tracks not forgotten, once a window forgot some (``held``)
         self._rows = RowCells()  # each visible row's cells, walked again only where they can have changed
@@ -284,7 +284,8 @@ class TimelineModel:
         if self._held is not None:
             self._held.append(track)
         self.alive_count += 1
-        self._new_in_order.append(tid)
+        if self._order is not None:  # a rebuild takes in every task: a post-run model keeps no list of them
+            self._new_in_order.append(tid)
         if t > self.end_ns:
             self.end_ns = t
 
@@ -334,7 +335,13 @@ class TimelineModel:
         """``model/retention`` put FORGOTTEN_TRACK in forgotten tasks' places; ``held`` are the others."""
         self._held = held
         self._order = None
+        self._new_in_order.clear()
         self._rows.clear()
+
+    @property
+    def held_from_ns(self) -> int:
+        """Where the history held in detail starts: 0, or where a live run's window begins (``model/retention``)."""
+        return self.history.before_ns if self.history is not None else 0
 
     def order(self) -> list[int]:
         """Task ids parents-first, children in creation order under their parent; a task whose

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from ..wire.record import JOIN_OBJECTS, KIND_BITS, KIND_MASK, LINE_BOUND_OBJECTS, LOCATION_MASK, Kind, WaitObject
 from .per_model import PerModel
-from .retention import on_forget
+from .retention import drop_before, on_forget
 from .timeline import FORGOTTEN_TRACK, State, TimelineModel
 from .wait_columns import OPEN, Wait, WaitColumns
 
@@ -193,10 +193,7 @@ class WaitFor:
         self._open = {tid: moved[index] for tid, index in self._open.items() if index in moved}
         self._bound = {tid: lines for tid, lines in self._bound.items() if tracks[tid] is not FORGOTTEN_TRACK}
         for times, tids in self._holders.values():
-            i = bisect_right(times, t) - 1
-            if i > 0:
-                del times[:i]
-                del tids[:i]
+            drop_before(t, times, tids)
 
     # -- questions ---------------------------------------------------------------------
 

@@ -46,8 +46,7 @@ class ObjectRows:
         @property
         def scrollable_content_region(self) -> Region: ...
 
-        @property
-        def rich_style(self) -> Style: ...
+        def _base_style(self) -> Style: ...
 
         def now_ns(self) -> int: ...
 
@@ -84,12 +83,12 @@ class ObjectRows:
         primitives = self.primitives
         ids = self._object_ids()
         if primitives is None or index >= len(ids):
-            return Strip.blank(width, self.rich_style)
+            return Strip.blank(width, self._base_style())
         oid = ids[index]
         model = primitives.model
         cells = primitives.cells(oid, self.view_start_ns, self.ns_per_cell, self.chart_width, self.now_ns())
         color = palette.on_light(palette.OBJECT_COLOR) if self._light() else palette.OBJECT_COLOR
-        base = self.rich_style  # asked once: Textual works it out afresh each time, and a lock's row has a run a cell zoomed out
+        base = self._base_style()  # once a repaint (``TimelinePainting.render_lines``): Textual works it out afresh each time
         styles = {BAR: base + Style(color=color), NAME: base + Style(color="#000000", bgcolor=color, bold=True)}
         label_style = self.get_component_rich_style("timeline--label") + Style(color=color)
         segments = [Segment(fit_cells(primitives.label(oid), self.label_width) + " ", label_style)]

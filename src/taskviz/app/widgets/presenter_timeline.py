@@ -71,7 +71,7 @@ class PresenterTimeline(Widget):
         names = (cell_len(task_name(model, t)) + self._depths[t] for t in self._order[:300])
         self.label_width = max(14, min(max(names, default=10) + 4, 32, self.size.width // 3))
         chart = self.chart_width
-        start = self.start_ns = model.history.before_ns if model.history is not None else 0
+        start = self.start_ns = model.held_from_ns
         self.ns_per_cell = ns_per_cell(now_ns - start, model.end_ns - start, cursor, chart)
         index = self._order.index(selected) if selected in self._order else -1
         self.rows = fit_rows(len(self._order), self.size.height - PINNED - LEGEND, index, self.rows.first)

@@ -34,9 +34,8 @@ class TimelineZoom:
         def tick(self) -> None: ...
 
     def _held_from(self) -> int:
-        """Where the run's held history starts: 0, or where a long live run's window begins (``model/retention``)."""
-        history = self.model.history if self.model is not None else None
-        return history.before_ns if history is not None else 0
+        """Where the run's held history starts: 0, or where a long live run's window begins."""
+        return self.model.held_from_ns if self.model is not None else 0
 
     def _follow(self, now: int) -> None:
         """Keep the whole run so far in view (what a long live run still holds of it): the scale is a
