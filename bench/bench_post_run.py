@@ -29,7 +29,8 @@ from taskviz.catalog import find
 from taskviz.model.summary import write_summary
 from taskviz.model.timeline import TimelineModel
 from taskviz.report import print_timeline
-from taskviz.runner import Finished, run_headless
+from taskviz.finished import Finished
+from taskviz.runner import run_headless
 
 SERVER_LIKE = Path(__file__).resolve().parent / "programs" / "server_like.py"
 PHASES = ("model", "findings", "text", "json")

@@ -13,7 +13,8 @@ from typing import Any
 import pytest
 
 from taskviz.catalog import find
-from taskviz.runner import Finished, run_headless, run_main
+from taskviz.finished import Finished
+from taskviz.runner import run_headless, run_main
 from taskviz.model.timeline import NS, State, TimelineModel, Track
 from taskviz.model.waits import STATE_MASK
 

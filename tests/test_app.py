@@ -13,7 +13,8 @@ from taskviz.app import TaskvizApp
 from taskviz.app.widgets import EventLog, SourceView, StatusBar, SummaryBar, TaskDetails, TimelineView
 from taskviz.catalog import find
 from taskviz.wire.record import Outcome
-from taskviz.runner import Finished, run_headless
+from taskviz.finished import Finished
+from taskviz.runner import run_headless
 from taskviz.model.timeline import State
 
 QUICK = '''"""Quick fetches: 2.5 s of waiting in 1.5 s

@@ -15,7 +15,8 @@ import pytest
 from taskviz.app import TaskvizApp
 from taskviz.app.widgets import StatusBar
 from taskviz.catalog import find
-from taskviz.runner import Finished, run_headless
+from taskviz.finished import Finished
+from taskviz.runner import run_headless
 
 
 @cache

@@ -15,7 +15,8 @@ from taskviz.app.widgets import EventLog
 from taskviz.app.widgets.event_log import HOLD_S
 from taskviz.catalog import find
 from taskviz.model.timeline import NS, TimelineModel
-from taskviz.runner import Finished, run_headless
+from taskviz.finished import Finished
+from taskviz.runner import run_headless
 
 # Real time on purpose: on a virtual clock a job's end and the loop's next row share their
 # instants. The job ends (20 ms in) long before the loop lets go of the blocking step (300 ms).

@@ -19,7 +19,8 @@ from taskviz.catalog import all_scenarios, find, load_main
 from taskviz.model.findings import KINDS, Finding, findings, no_await
 from taskviz.model.names import task_name
 from taskviz.model.timeline import TimelineModel
-from taskviz.runner import Finished, run_headless, run_main
+from taskviz.finished import Finished
+from taskviz.runner import run_headless, run_main
 from taskviz.stage.awaits import display_path
 from taskviz.wire.record import EventRecord, Kind, Outcome, TaskInfo
 

@@ -10,7 +10,8 @@ import pytest
 from taskviz.catalog import all_scenarios, find, load_main, point_of_source
 from taskviz.model.headline import MEASURES, headline
 from taskviz.report import print_timeline
-from taskviz.runner import Finished, run_main
+from taskviz.finished import Finished
+from taskviz.runner import run_main
 
 NOT_A_SPEED_UP = {"fire_and_forget": "outcomes", "deadlock": "outcomes", "taskgroup": "outcomes", "job_queue": "queue",
                   "threads_vs_asyncio": "none", "cancel": "outcomes", "timeout": "outcomes",

@@ -20,7 +20,8 @@ from taskviz.model.summary import run_summary
 from taskviz.model.timeline import TimelineModel
 from taskviz.recording.opened import Opened, open_recording
 from taskviz.report import print_timeline
-from taskviz.runner import Finished, run_headless
+from taskviz.finished import Finished
+from taskviz.runner import run_headless
 from taskviz.wire.record import EventRecord, TaskInfo
 
 TWIN = "fetch('b', 0.5, True) #2"  # gather_errors.py gathers the same three fetches twice: the second round's b

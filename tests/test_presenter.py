@@ -25,7 +25,8 @@ from taskviz.app.widgets.presenter_timeline import PresenterTimeline
 from taskviz.catalog import find
 from taskviz.model.timeline import State
 from taskviz.model.waits import KIND_SHIFT, WaitKind
-from taskviz.runner import Finished, run_headless
+from taskviz.finished import Finished
+from taskviz.runner import run_headless
 
 SIZE = (100, 30)  # a projector's terminal
 

@@ -16,7 +16,8 @@ from taskviz.app import TaskvizApp
 from taskviz.catalog import find, load_main
 from taskviz.model.primitives import UNKNOWN, primitives_for
 from taskviz.recording.opened import open_recording
-from taskviz.runner import Finished, run_main
+from taskviz.finished import Finished
+from taskviz.runner import run_main
 from taskviz.textchart import render
 from taskviz.wire.stream import MAGIC, ChunkType, StreamReader, encode_chunk, read_file
 

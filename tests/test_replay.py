@@ -22,7 +22,8 @@ from taskviz.app.tape import from_recording
 from taskviz.app.widgets import EventLog, StatusBar, SummaryBar, TimelineView, TransportBar
 from taskviz.catalog import find
 from taskviz.model.timeline import NS, TimelineModel
-from taskviz.runner import Finished, run_headless
+from taskviz.finished import Finished
+from taskviz.runner import run_headless
 from taskviz.wire.stream import Recording, read_file
 
 

@@ -17,7 +17,8 @@ import pytest
 
 from taskviz.catalog import all_scenarios, find, load_main
 from taskviz.wire.record import Kind, Outcome
-from taskviz.runner import Finished, run_main
+from taskviz.finished import Finished
+from taskviz.runner import run_main
 from taskviz.model.timeline import NS, State, Track
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -15,7 +15,8 @@ from taskviz import palette
 from taskviz.app import TaskvizApp
 from taskviz.app.widgets import KeyHints, LegendBar, SummaryBar, TaskDetails
 from taskviz.catalog import find
-from taskviz.runner import Finished, run_headless
+from taskviz.finished import Finished
+from taskviz.runner import run_headless
 from taskviz.textchart import render
 
 

@@ -25,7 +25,7 @@ from .model.history import WINDOW_S
 from .text import visible
 
 if TYPE_CHECKING:
-    from .runner import Finished
+    from .finished import Finished
 
 # Everything that runs a program, reads a recording or draws is imported by the command that
 # needs it: `taskviz --help` and a usage error stay quick (bench/bench_programs.py measures it).

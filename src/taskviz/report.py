@@ -13,7 +13,7 @@ from typing import TextIO
 from .catalog import DEFAULT_HEADLINE, point_of_source
 from .model.findings import Finding
 from .model.headline import headline
-from .runner import Finished
+from .finished import Finished
 from .text import visible
 from .textchart import render
 

@@ -9,67 +9,19 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
-import contextlib
-import functools
-import gc
 import time
-from collections.abc import Callable, Coroutine, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any
 
 from .catalog import Scenario, ScenarioError
+from .finished import Finished, Span, gc_paused
 from .recording.saver import RunSaver, run_end, run_meta
-from .wire.record import EventRecord, Outcome
-from .model.findings import Finding, findings
-from .model.summary import Gain, gain
+from .wire.record import EventRecord
 from .model.timeline import TimelineModel
 from .stage.loops import LoopWatch
 from .stage.program import INTERRUPTED, Program, run_as_main
 from .stage.tracing import Run
-
-
-@dataclass
-class Span:
-    """A whole program's runs (one per loop it made) as one: what a finished run is asked."""
-
-    record: EventRecord
-    started_ns: int
-    wall_ns: int
-    running: bool = False
-
-
-@dataclass
-class Finished:
-    """A completed run, with the model built from its record."""
-
-    scenario: Scenario | None
-    run: Run | Span
-    model: TimelineModel
-    interrupted: bool = False
-    exit_code: int | None = None  # a program's own exit status; None for a traced main()
-    notes: tuple[str, ...] = ()  # what taskviz could not show, one line each
-    save_error: str | None = None  # why a ``--save`` file is incomplete (a full disk): the run itself went on
-
-    @property
-    def record(self) -> EventRecord:
-        return self.run.record
-
-    @property
-    def failed(self) -> bool:
-        if self.exit_code is not None:
-            return self.exit_code != 0
-        root = self.record.tasks[0] if self.record.tasks else None
-        return self.interrupted or root is None or root.outcome is not Outcome.OK
-
-    @property
-    def gain(self) -> Gain:
-        return gain(self.model, self.run.wall_ns)
-
-    @functools.cached_property
-    def findings(self) -> list[Finding]:
-        """What looks wrong in the run (``model/findings.py``), worked out once it is asked for."""
-        return findings(self.model)
 
 
 def run_program(program: Program, *, scenario: Scenario | None = None, virtual_time: bool = False,
@@ -134,17 +86,6 @@ def saver_for(path: str, watch: LoopWatch, scenario: Scenario | None, virtual_ti
                 "paused": False, "speed": 1.0}
 
     return RunSaver(path, watch.record, run_meta(scenario, virtual_time), status, clock)
-
-
-@contextlib.contextmanager
-def gc_paused() -> Iterator[None]:
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 UNTIL_EXIT = 124  # as ``timeout(1)``: stopped because time ran out

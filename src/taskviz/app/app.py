@@ -16,11 +16,11 @@ from ..catalog import DEFAULT_SCENARIO, Scenario, all_scenarios, find
 from ..model.findings import findings
 from ..model.history import WINDOW_S
 from ..model.summary import write_summary
-from ..runner import Finished
+from ..finished import Finished
 from ..text import visible
 from ..recording.files import RECORDING_SUFFIX
 from .saving import dated_name, failure, write_run
-from .screens import HelpScreen, MainScreen, SaveDialog
+from .screens import MainScreen, SaveDialog
 from .screens.main import SAVE_ERROR_S
 from .session import Session
 from .tape import Tape, from_finished
@@ -165,6 +165,8 @@ class TaskvizApp(App[None]):
         return dated_name(scenario.name, folder, suffix)
 
     def action_help(self) -> None:
+        from .screens.help import HelpScreen  # Markdown: loaded when first asked for
+
         self.push_screen(HelpScreen())
 
     def action_toggle_theme(self) -> None:

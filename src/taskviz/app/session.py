@@ -16,7 +16,7 @@ from ..model.retention import Window
 from ..model.summary import Gain
 from ..model.timeline import TimelineModel
 from ..recording.tee import StreamTee
-from ..runner import Finished
+from ..finished import Finished
 from ..stage_link import StageLink, StagePool
 from .live_run import LiveRun
 from .player import Player

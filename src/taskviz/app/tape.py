@@ -17,7 +17,7 @@ from typing import Any
 
 from .. import __version__
 from ..catalog import Scenario, ScenarioError, find
-from ..runner import Finished
+from ..finished import Finished
 from ..text import visible
 from ..wire.record import EventRecord
 from ..wire.stream import Recording

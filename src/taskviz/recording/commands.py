@@ -18,7 +18,7 @@ from ..export import SCREEN_FORMATS, SIZED_FORMATS, TO_STDOUT_FORMATS, ExportErr
 from ..paths import PathError, writable, writable_folder
 from ..report import print_timeline, visible_lines
 from ..wire.stream import Recording, StreamError, read_file
-from ..runner import Finished
+from ..finished import Finished
 from .arguments import DEFAULT_SIZE, CommandError
 from .opened import Opened, finished_run
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..model.timeline import TimelineModel
-from ..runner import Finished, Span, gc_paused
+from ..finished import Finished, Span, gc_paused
 from ..stage.program import INTERRUPTED
 from ..text import visible
 from ..wire.stream import Recording, StreamError, read_file

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..widgets import EventLog, LegendBar, ScenarioList
-from .notes import NotesScreen
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -39,6 +38,8 @@ class PanelControls:
     def action_notes(self) -> None:
         scenario = self.session.scenario or self.current_scenario()
         if scenario is not None:
+            from .notes import NotesScreen  # Markdown: loaded when first asked for
+
             self.app.push_screen(NotesScreen(scenario))
 
     def action_toggle_log(self) -> None:
