@@ -275,3 +275,12 @@ def test_one_broken_scenario_does_not_break_the_list(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "basic" in result.stdout
     assert re.search(r"zz_broken +✗ cannot be run: .*syntax error", result.stdout), result.stdout
+
+
+def test_the_app_starts_without_the_stage_or_what_only_a_modal_needs() -> None:
+    """The app reads a run's stream; tracing lives in the stage's process. Importing the stage
+    (or the help screen's Markdown, a fifth of the imports) would only delay the first frame."""
+    probe = ("import sys, taskviz.cli, taskviz.app.app; "
+             "print(' '.join(sorted(m for m in sys.modules if m.startswith(('taskviz.stage.', 'taskviz.runner', 'markdown_it')))))")
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.split()
+    assert loaded == [], loaded
