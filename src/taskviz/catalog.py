@@ -74,7 +74,7 @@ def all_scenarios() -> list[Scenario]:
             if path.name.startswith("_") or path.stem in found:
                 continue
             try:
-                found[path.stem] = read(path)
+                found[path.stem] = _read_once(path)
             except ScenarioError as exc:  # one broken file must not hide the others
                 found[path.stem] = Scenario(path.stem, path, "cannot be run", str(exc), str(exc), ("broken",), str(exc))
     return sorted(found.values(), key=lambda s: (_tag_order(s.tags), _TUTORIAL_ORDER.get(s.name, 99), s.name))
@@ -136,6 +136,25 @@ def find_module(name: str) -> Scenario:
     scenario = read(path.resolve())
     return Scenario(name, scenario.path, scenario.title if scenario.title != path.stem else name, scenario.summary,
                     scenario.description, scenario.tags, module=name, point=scenario.point, headline=scenario.headline)
+
+
+_READ: dict[Path, tuple[tuple[int, int], Scenario]] = {}
+
+
+def _read_once(path: Path) -> Scenario:
+    """``read``, parsed again only when the file changed: the command line and the app each list
+    the scenarios as the app starts, and parsing them all is a few hundredths of a second."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return read(path)
+    stamp = (stat.st_mtime_ns, stat.st_size)
+    known = _READ.get(path)
+    if known is not None and known[0] == stamp:
+        return known[1]
+    scenario = read(path)
+    _READ[path] = (stamp, scenario)
+    return scenario
 
 
 def read(path: Path) -> Scenario:

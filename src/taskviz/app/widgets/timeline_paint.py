@@ -46,6 +46,14 @@ def _bar_styles(thread: bool, server: bool, light: bool) -> list[Style]:
             for color in colors]
 
 
+def _bar_styles_for(thread: bool, server: bool, light: bool) -> list[Style]:
+    key = (thread, server, light)
+    styles = _BAR_STYLES.get(key)
+    if styles is None:
+        styles = _BAR_STYLES[key] = _bar_styles(thread, server, light)
+    return styles
+
+
 def _bar(cells: bytearray, styles: list[Style]) -> list[Segment]:
     """A row's cells as one Segment per run of equal code, in that code's glyph and style."""
     segments = []
@@ -75,8 +83,7 @@ def _thread_note(blank: str, bar: Style, rest: Style) -> list[Segment]:
     return [Segment(blank, rest)]
 
 
-_BAR_STYLES = {(thread, server, light): _bar_styles(thread, server, light)
-               for thread in (False, True) for server in (False, True) for light in (False, True)}
+_BAR_STYLES: dict[tuple[bool, bool, bool], list[Style]] = {}  # made when a row first needs them (not at import)
 
 
 class TimelinePainting:
@@ -307,7 +314,7 @@ class TimelinePainting:
         cached = self._styles_on.get((base, thread, server))
         if cached is None:
             light = self._light()
-            cached = self._styles_on[(base, thread, server)] = [base + style for style in _BAR_STYLES[(thread, server, light)]]
+            cached = self._styles_on[(base, thread, server)] = [base + style for style in _bar_styles_for(thread, server, light)]
         return cached
 
     def _light(self) -> bool:
