@@ -30,6 +30,8 @@ bench: $(INSTALLED)
 	$(BIN)/python bench/bench_frame.py
 	$(BIN)/python bench/bench_ui_wall.py
 	$(BIN)/python bench/bench_programs.py
+	$(BIN)/python bench/bench_post_run.py
+	$(BIN)/python bench/bench_first_frame.py
 	$(BIN)/python bench/bench_peers.py
 
 $(INSTALLED): pyproject.toml
