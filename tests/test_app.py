@@ -277,7 +277,7 @@ async def test_help_notes_theme_and_status() -> None:
         await pilot.press("enter")
         await wait_until(pilot, lambda: app.session.model is not None and len(app.session.model.tracks) == 3)
         assert app.session.scenario is not None and app.session.scenario.name == "basic"
-        assert app.session.live
+        assert app.session.live or app.session.finished  # a run of 3 s: a loaded machine may see it end already
 
 
 async def test_a_scenario_calling_sys_exit_does_not_stop_the_app(tmp_path: Path) -> None:

@@ -219,7 +219,11 @@ def test_a_sleep_is_ready_at_its_deadline_even_when_the_loop_was_blocked() -> No
     model = trace(main, virtual_time=False).model
     sleeping = track_named(model, "sleeper")
     assert seconds(sleeping.awaiting_ns) == pytest.approx(0.01, abs=0.005)
-    assert seconds(sleeping.ready_ns) == pytest.approx(0.07, abs=0.015)
+    # ready from its deadline to its next step: through the 80 ms block at least (a loaded
+    # machine may add to it, never take from it), and never counted as awaiting
+    assert seconds(sleeping.ready_ns) >= 0.065
+    blocking = track_named(model, "blocker")
+    assert sleeping.ready_ns >= max(blocking.running_ns - 15_000_000, 0)
 
 
 # -- only the scenario's tasks --------------------------------------------------------
