@@ -21,7 +21,7 @@ WALKED_FROM = 64  # intervals: a shorter track is walked whole every time, which
 KEPT = 2048  # rows kept at most; past it they are all let go (a zoom or a scroll makes new ones)
 SUMMED_FROM = 16  # intervals inside one cell: from this many on they are summed in C, not one by one
 _ENDING = re.compile(b"[\x05-\x07]")  # a finishing instant's code, in a track's state bytes
-_ONLY = [bytes(other == code for other in range(256)) for code in range(128)]  # code -> 1, any other -> 0
+_ONLY = [bytes(other == code for other in range(256)) for code in range(256)]  # code -> 1, any other -> 0
 
 
 def _held_most(spent: dict[int, int], ran: bool) -> int:

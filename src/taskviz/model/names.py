@@ -100,7 +100,7 @@ class TaskNames:
             self._bases, self._holders, self._updates_seen = [], {}, 0
         known = len(self._bases)
         bases, holders = self._bases, self._holders
-        made: dict[tuple[str, str, str, str], str] = {}  # what base_name made of each; past 500 tasks, no arguments: a few for all
+        made: dict[tuple[str, str, str, str], str] = {}  # past 500 tasks, no arguments: a few base names for all
         for tid in range(known, min(through, len(tasks))):
             info = tasks[tid]
             key = (info.coro, info.args, info.kind, "" if info.name.startswith("Task-") else info.name)  # all it reads

@@ -127,8 +127,8 @@ class _AwaitedText(dict[tuple[int, ...], str]):
 
     def __missing__(self, awaited: tuple[int, ...]) -> str:
         strings = self._strings
-        text = self[awaited] = ", ".join(f'{{"what": {_text(strings[packed >> 32])}, "at": {_text(strings[packed & LOCATION_MASK])}}}'
-                                         for packed in awaited)
+        waits = [(strings[packed >> 32], strings[packed & LOCATION_MASK]) for packed in awaited]
+        text = self[awaited] = ", ".join(f'{{"what": {_text(what)}, "at": {_text(at)}}}' for what, at in waits)
         return text
 
 
@@ -146,9 +146,10 @@ class _EntryTexts:
     def __call__(self, track: Track) -> str:
         info = track.info
         outcome, parent = info.outcome, info.parent
+        ended = _OUTCOME_NAMES[outcome] if outcome is not None else "alive"
         head = (f'{{"id": {info.id}, "name": {_text(info.name)}, "label": {_text(self._labels[info.id])}, '
                 f'"parent": {"null" if parent is None else parent}, "coro": {_text(info.coro)}, '
-                f'"created_at": {_text(info.created_at)}, "outcome": "{_OUTCOME_NAMES[outcome] if outcome is not None else "alive"}"')
+                f'"created_at": {_text(info.created_at)}, "outcome": "{ended}"')
         if outcome is Outcome.OK:
             head += f', "result": {"null" if info.result is None else _text(info.result)}'
         elif info.exception is not None or outcome is Outcome.CANCELLED:
@@ -163,7 +164,8 @@ class _EntryTexts:
         finished = repr(times[-1] // 1000 / 1e6) if _DONE <= track.states[-1] & STATE_MASK <= _CANCELLED else "null"
         return (f'{head}, "created_s": {times[0] // 1000 / 1e6!r}, "finished_s": {finished}, '
                 f'"running_s": {seconds[track.running_ns // 1000]}, "awaiting_s": {seconds[track.awaiting_ns // 1000]}, '
-                f'"ready_s": {seconds[track.ready_ns // 1000]}, "steps": {track.steps}, "awaited": [{self._awaited[tuple(track.awaited)]}]}}')
+                f'"ready_s": {seconds[track.ready_ns // 1000]}, "steps": {track.steps}, '
+                f'"awaited": [{self._awaited[tuple(track.awaited)]}]}}')
 
 
 def run_summary(scenario: str, model: TimelineModel, wall_ns: int, **extra: Any) -> dict[str, Any]:
