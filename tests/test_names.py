@@ -15,7 +15,7 @@ from taskviz.app import TaskvizApp
 from taskviz.app.widgets import EventLog, ScenarioList, TaskDetails
 from taskviz.catalog import find
 from taskviz.export.perfetto import export_perfetto
-from taskviz.model.names import fit_name, task_name
+from taskviz.model.names import fit_name, names_of, task_name
 from taskviz.model.summary import run_summary
 from taskviz.model.timeline import TimelineModel
 from taskviz.recording.opened import Opened, open_recording
@@ -62,6 +62,19 @@ def test_a_task_named_later_leaves_its_twins_and_the_numbers_follow() -> None:
     assert [task_name(model, tid) for tid in (1, 2, 3)] == ["alpha: worker", "worker", "worker #2"]
     model.record.tasks.append(task(4, "worker"))  # a task created since: counted in
     assert task_name(model, 4) == "worker #3"
+
+
+def test_every_name_at_once_is_each_name_asked_for() -> None:
+    """``every`` (an export's way, in one pass) names each task as asking for it alone does."""
+    model = model_of(task(0, "main"), *(task(tid, "worker", name=f"Task-{tid}") for tid in range(1, 5)),
+                     task(5, "fetch", "1"), task(6, "worker", name="alpha"), task(7, "sleep", kind="thread"),
+                     task(8, "worker", "2"), task(9, "sleep", kind="thread"), task(10, "worker", name="alpha"))
+    table = names_of(model)
+    assert table.every() == [task_name(model, tid) for tid in range(11)]
+    assert table.every()[1:5] == ["worker", "worker #2", "worker #3", "worker #4"] and table.every()[10] == "alpha: worker #2"
+    model.record.tasks[2].name = "beta"
+    model.record.touch(2)
+    assert table.every() == [task_name(model, tid) for tid in range(11)] and table.every()[2] == "beta: worker"
 
 
 def test_a_name_is_safe_to_draw() -> None:

@@ -46,9 +46,9 @@ def test_the_streamed_json_holds_a_batch_of_tasks_at_most(monkeypatch: pytest.Mo
     monkeypatch.setattr(summary, "WRITE_BATCH", 5)
     made_since_write = [0]
     most = [0]
-    entry = summary._Entries.__call__
+    entry = summary._EntryTexts.__call__
 
-    def counted(self: Any, track: Any) -> dict[str, Any]:
+    def counted(self: Any, track: Any) -> str:
         made_since_write[0] += 1
         most[0] = max(most[0], made_since_write[0])
         return entry(self, track)
@@ -58,7 +58,7 @@ def test_the_streamed_json_holds_a_batch_of_tasks_at_most(monkeypatch: pytest.Mo
             made_since_write[0] = 0
             return super().write(text)
 
-    monkeypatch.setattr(summary._Entries, "__call__", counted)
+    monkeypatch.setattr(summary._EntryTexts, "__call__", counted)
     monkeypatch.setattr(summary, "run_summary", lambda *args, **kwargs: pytest.fail("the whole summary was built"))
     opened = open_recording(str(RECORDED / "server_like_30.taskviz"))
     out = Out()

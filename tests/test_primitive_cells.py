@@ -107,3 +107,35 @@ def test_an_object_without_a_record_yet_is_unknown_throughout() -> None:
     primitives = primitives_with(Levels(WaitObject(7, "queue")), 100)
     assert primitives.cells(7, 0, 10, 5) == [UNKNOWN] * 5
     assert primitives.cells(8, 0, 10, 5) == [UNKNOWN] * 5
+
+
+def test_the_record_is_taken_in_as_added_triple_by_triple_at_once_or_a_frame_at_a_time() -> None:
+    """``Primitives.update`` sorts the tables' triples apart by object in C: the levels must be those
+    ``Levels.add`` makes triple by triple, with objects interleaved, a clock reading before the
+    run's origin (0), a lock's first holder arriving late, and the record read whole or in bits."""
+    rng = random.Random(8)
+    objects = [WaitObject(0, "queue"), WaitObject(1, "lock"), WaitObject(2, "event"), WaitObject(3, "semaphore")]
+    for trial in range(30):
+        origin, t = 1_000, rng.randrange(990, 1_010)
+        levels, holds = array("Q"), array("Q")
+        for _ in range(rng.randrange(1, 3 * BLOCK)):
+            t += rng.choice((0, 0, 1, 5, 20))
+            oid = rng.choice((0, 1, 1, 2, 3)) if trial % 3 else 0
+            table = holds if oid == 1 else levels
+            table.extend((t, oid, rng.randrange(0, 9)))
+            if oid == 1 and rng.random() < 0.05:  # a holder recorded late, when someone first queued
+                holds.extend((t - rng.randrange(0, 60), 1, rng.randrange(1, 9)))
+        expected = {oid: Levels(objects[oid]) for oid in (0, 1, 3)}
+        for table in (levels, holds):
+            for i in range(0, len(table), 3):
+                if table[i + 1] in expected:
+                    expected[table[i + 1]].add(max(0, table[i] - origin), table[i + 2])
+        record = SimpleNamespace(levels=array("Q"), holds=array("Q"), objects=objects, level_base=0, hold_base=0)
+        primitives = Primitives(SimpleNamespace(record=record, origin_ns=origin, end_ns=t))  # type: ignore[arg-type]
+        while len(record.levels) < len(levels) or len(record.holds) < len(holds):
+            for mine, full in ((record.levels, levels), (record.holds, holds)):
+                mine.extend(full[len(mine) : len(mine) + (10**9 if trial % 2 else rng.randrange(1, 40))])
+            primitives.update()
+        got = {oid: (found.times.tolist(), found.values.tolist(), found.most) for oid, found in primitives.levels.items()}
+        assert got == {oid: (found.times.tolist(), found.values.tolist(), found.most)
+                       for oid, found in expected.items() if found.times}, trial

@@ -6,6 +6,8 @@ from __future__ import annotations
 import random
 from array import array
 
+import pytest
+
 from taskviz.model import cells as row_cells_module
 from taskviz.model.cells import RowCells, row_cells
 from taskviz.model.timeline import State
@@ -54,3 +56,25 @@ def test_kept_rows_read_as_walked_from_scratch_as_the_track_grows() -> None:
             if finished and step > 10:
                 break
     assert resumed > 500, "the kept rows were walked again from where they changed, many times"
+
+
+def test_intervals_summed_inside_a_cell_read_as_walked_one_by_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A long track zoomed out: the many intervals inside a cell are summed in C (``SUMMED_FROM``).
+    Ties between states go to the one met first, instants count only as a step's mark, a
+    finishing instant ends the row: exactly as the walk one interval at a time."""
+    rng = random.Random(5)
+    for trial in range(1_500):
+        times, states = array("q"), array("b")
+        t = rng.randrange(0, 5)
+        for _ in range(rng.randrange(1, 300)):
+            times.append(t)
+            states.append(rng.choice(_LIVING))
+            t += rng.choice((0, 0, 1, 1, 2, 3, 5, 10))  # instants, and many ties
+        if rng.random() < 0.5:
+            times.append(t)
+            states.append(rng.choice((int(State.DONE), int(State.FAILED), int(State.CANCELLED))))
+        t0, dt, n, live_end = rng.randrange(0, 30), rng.choice((1, 3, 7, 20, 100)), rng.randrange(1, 40), t + rng.randrange(0, 50)
+        monkeypatch.setattr(row_cells_module, "SUMMED_FROM", 10**9)
+        walked = row_cells(times, states, t0, dt, n, live_end)
+        monkeypatch.setattr(row_cells_module, "SUMMED_FROM", rng.choice((1, 2, 16)))
+        assert row_cells(times, states, t0, dt, n, live_end) == walked, trial

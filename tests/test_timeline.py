@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 from taskviz.model.axis import format_duration, ticks
 from taskviz.wire.record import EventRecord, Kind, Outcome, TaskInfo
 from taskviz import palette
@@ -147,3 +149,23 @@ def test_alive_count_follows_creations_and_endings() -> None:
     assert model.alive_count == model.alive() == 1
     model.update()
     assert model.alive_count == model.alive() == 0
+
+
+def test_the_order_is_parents_first_children_in_creation_order_under_them() -> None:
+    """Leaves are taken a parent's whole list at a time (a server's requests): the order must be
+    the depth-first one, whatever the tree, many roots and leaves among subtrees included."""
+    rng = random.Random(4)
+    for trial in range(40):
+        record = EventRecord()
+        for tid in range(rng.randrange(1, 120)):
+            parent = None if tid == 0 or rng.random() < 0.1 else rng.randrange(0, tid)
+            record.tasks.append(TaskInfo(tid, parent, "c", "x.py:1"))
+            record.append(tid, tid, Kind.CREATED, 0 if parent is None else parent + 1)
+        model = TimelineModel(record, 0)
+        model.update()
+
+        def subtree(tid: int) -> list[int]:
+            return [tid, *(t for info in record.tasks if info.parent == tid for t in subtree(info.id))]
+
+        expected = [t for info in record.tasks if info.parent is None for t in subtree(info.id)]
+        assert model.order() == expected, trial

@@ -25,4 +25,6 @@ _TABLE[0x09] = "    "  # a tab is harmless, but its width is the terminal's gues
 
 def visible(text: str) -> str:
     """``text`` with every control character shown as a visible stand-in, on one line."""
+    if text.isascii() and text.isprintable():  # nothing to stand in for: the common case, checked in C
+        return text
     return text.translate(_TABLE)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from operator import attrgetter, itemgetter
 
 from rich.cells import cell_len, set_cell_size
 
@@ -18,6 +19,7 @@ from .model.timeline import BLOCK_NS, State, TimelineModel
 from .model.waits import STATE_MASK
 
 LABEL_WIDTH = 28
+_CORO, _STATES, _LAST = attrgetter("info.coro"), attrgetter("states"), itemgetter(-1)  # a track's, in C
 
 
 def fit_cells(text: str, width: int) -> str:
@@ -106,7 +108,7 @@ def render(model: TimelineModel, *, title: str, wall_ns: int, gain: Gain, width:
     if hidden:
         tracks = model.tracks
         by_coro: Counter[str] = Counter()
-        for coro, n in Counter(tracks[tid].info.coro for tid in hidden).items():  # each coroutine made safe once
+        for coro, n in Counter(map(_CORO, map(tracks.__getitem__, hidden))).items():  # each coroutine made safe once
             by_coro[visible(coro)] += n
         parts = ", ".join(f"{n:,} × {coro}" for coro, n in by_coro.most_common(4))
         more = "" if len(by_coro) <= 4 else f", {len(by_coro) - 4} more kinds"
@@ -138,7 +140,9 @@ def object_lines(model: TimelineModel, dt: int, width: int, color: bool) -> list
 
 def summary_lines(model: TimelineModel, wall_ns: int, gain: Gain, point: str = "",
                   headline: str | None = None) -> list[str]:
-    outcomes = Counter(track.states[-1] & STATE_MASK for track in model.tracks)
+    outcomes: Counter[int] = Counter()
+    for code, n in Counter(map(_LAST, map(_STATES, model.tracks))).items():  # counted in C, each distinct code masked once
+        outcomes[code & STATE_MASK] += n
     parts = ", ".join(f"{outcomes[s]:,} {palette.NAMES[s]}" for s in (State.DONE, State.FAILED, State.CANCELLED) if outcomes[s])
     lines = [f"wall time       {format_duration(wall_ns)}"]
     if point:

@@ -78,6 +78,17 @@ class TaskNames:
         which would otherwise take them in one call at a time."""
         self._catch_up(len(self._tasks))
 
+    def every(self) -> list[str]:
+        """Every task's name, by id, in one pass: for an export naming them all."""
+        self._catch_up(len(self._tasks))
+        if self._gone:  # a live run's window forgot some: their twins' numbers count them
+            return [self(tid) for tid in range(len(self._bases))]
+        names = list(self._bases)
+        for base, holders in self._holders.items():
+            for rank, tid in enumerate(holders[1:], 2):  # the first of twins keeps the plain name
+                names[tid] = f"{base} #{rank}"
+        return names
+
     def _catch_up(self, through: int) -> None:
         """Take in the tasks up to id ``through`` (all of them again if the list shrank), then move
         those whose details changed since to their new names.
@@ -88,10 +99,16 @@ class TaskNames:
         if len(self._bases) > len(tasks) or self._updates_seen > done + len(updated):
             self._bases, self._holders, self._updates_seen = [], {}, 0
         known = len(self._bases)
+        bases, holders = self._bases, self._holders
+        made: dict[tuple[str, str, str, str], str] = {}  # past 500 tasks, no arguments: a few base names for all
         for tid in range(known, min(through, len(tasks))):
-            base = base_name(tasks[tid])
-            self._bases.append(base)
-            self._holders.setdefault(base, []).append(tid)  # ids come in ascending: the list stays sorted
+            info = tasks[tid]
+            key = (info.coro, info.args, info.kind, "" if info.name.startswith("Task-") else info.name)  # all it reads
+            base = made.get(key)
+            if base is None:
+                base = made[key] = base_name(info)
+            bases.append(base)
+            holders.setdefault(base, []).append(tid)  # ids come in ascending: the list stays sorted
         for tid in updated[max(0, self._updates_seen - done) :]:
             if tid < known and tasks[tid] is not FORGOTTEN:  # the ones after were named from their details as they are now
                 base = base_name(tasks[tid])

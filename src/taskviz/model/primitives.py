@@ -14,15 +14,17 @@ from __future__ import annotations
 
 from array import array
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from itertools import repeat
+from operator import sub
 
 from rich.cells import cell_len
 
 from .per_model import PerModel
 from .retention import drop_before, on_forget
 from ..text import visible
-from ..wire.record import WaitObject
+from ..wire.record import COLUMN, WaitObject
 from .timeline import TimelineModel
 
 SHOWN_KINDS = ("queue", "semaphore", "lock")
@@ -62,6 +64,18 @@ class Levels:
             self.values.append(value)
         if value > self.most:
             self.most = value
+
+    def extend(self, times: array, values: array) -> None:
+        """``add`` each pair in turn (``array('q')`` both): at C speed when they come in order
+        after the ones held, as a finished run's hundreds of thousands do."""
+        clock = times.tolist()
+        if clock != sorted(clock) or (self.times and clock and clock[0] < self.times[-1]):
+            for t, value in zip(clock, values):  # some come late (a lock's first holder): one at a time
+                self.add(t, value)
+            return
+        self.times.extend(times)
+        self.values.extend(values)
+        self.most = max(self.most, max(values, default=0))
 
     def forget_before(self, t: int) -> None:
         """Drop the values that ended before ``t``: the one in force then stays."""
@@ -113,21 +127,15 @@ class Primitives:
     def update(self) -> None:
         """Take in what the record holds now."""
         record, origin = self.model.record, self.model.origin_ns
-        objects = record.objects
-        shown: dict[int, Levels | None] = {}  # by object id; None for a kind without a row
         # the cursors count from the run's first triple: a live run's window forgets the ones read (``retention``)
         for table, base, attr in ((record.levels, record.level_base, "_levels_seen"),
                                   (record.holds, record.hold_base, "_holds_seen")):
             end = len(table) - len(table) % 3
-            for i in range(max(0, getattr(self, attr) - base), end, 3):
-                oid = table[i + 1]
-                if oid not in shown:
-                    shown[oid] = self._levels_of(objects[oid])
-                levels = shown[oid]
-                if levels is None:
-                    continue
-                t = table[i] - origin
-                levels.add(t if t > 0 else 0, table[i + 2])
+            start = max(0, getattr(self, attr) - base)
+            for oid, times, values in _by_object(table[start:end]) if start < end else ():
+                levels = self._levels_of(record.objects[oid])
+                if levels is not None:
+                    levels.extend(_since(times, origin), array("q", values.tobytes()))
             setattr(self, attr, base + end)
 
     def _levels_of(self, found: WaitObject) -> Levels | None:
@@ -189,6 +197,28 @@ class Primitives:
                 out[cell + 1 : shown] = [values[-1]] * (shown - cell - 1)
                 break
         return out
+
+
+def _by_object(triples: array) -> Iterator[tuple[int, array, array]]:
+    """(object id, clock times, values) of each object the flat triples are about, in order of
+    first use, the times and values in their order: sorted apart at C speed."""
+    times, oids, values = triples[0::3], triples[1::3], triples[2::3]
+    if oids.count(oids[0]) == len(oids):  # one object, most often: a queue's puts and gets, a lock's holders
+        yield oids[0], times, values
+        return
+    order = sorted(range(len(oids)), key=oids.__getitem__)  # stable: each object's triples in their order
+    grouped = list(map(oids.__getitem__, order))
+    for oid in dict.fromkeys(oids):
+        ids = order[bisect_left(grouped, oid) : bisect_right(grouped, oid)]
+        yield oid, array(COLUMN, map(times.__getitem__, ids)), array(COLUMN, map(values.__getitem__, ids))
+
+
+def _since(clock: array, origin: int) -> array:
+    """Clock times as ns since ``origin`` (0 for any before it), in an ``array('q')``."""
+    try:  # subtracted in C, moved over as bytes: unsigned as the record's columns, so none before the origin
+        return array("q", array(COLUMN, map(sub, clock, repeat(origin))).tobytes())
+    except OverflowError:  # a clock that went back
+        return array("q", [t - origin if t > origin else 0 for t in clock])
 
 
 def bar(primitives: Primitives, oid: int, cells: list[int], name_of: Callable[[int], str]) -> list[Run]:

@@ -386,7 +386,13 @@ class TimelineModel:
         while stack:
             tid = stack.pop()
             out.append(tid)
-            stack.extend(reversed(children.get(tid, [])))
+            kids = children.get(tid)
+            if kids is None:
+                continue
+            if children.keys().isdisjoint(kids):  # no grandchildren (a server's requests): all at once
+                out.extend(kids)
+            else:
+                stack.extend(reversed(kids))
         self._tail = self._path_to(out[-1], held) if out else []
         return out
 
