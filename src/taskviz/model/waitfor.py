@@ -84,34 +84,18 @@ class WaitFor:
         """Take in what the record holds now, up to the rows the model has folded."""
         # every cursor counts from the run's first row, pair and triple: a live run's window forgets
         # the ones taken in (``retention``), and the ``*_base`` say how many
-        record, origin = self.model.record, self.model.origin_ns
-        holds = record.holds
-        end = len(holds) - len(holds) % 3
-        holders = self._holders
-        for i in range(max(0, self._holds_seen - record.hold_base), end, 3):
-            oid = holds[i + 1]
-            changes = holders.get(oid)
-            if changes is None:
-                changes = holders[oid] = (array("q"), array("q"))
-            times, tids = changes
-            t = holds[i] - origin
-            if not times or times[-1] <= t:
-                times.append(t)
-                tids.append(holds[i + 2] - 1)
-            else:  # a lock's first holder, recorded when someone first queued on it: after any change at its time
-                at = bisect_right(times, t)
-                times.insert(at, t)
-                tids.insert(at, holds[i + 2] - 1)
-        self._holds_seen = record.hold_base + end
+        record = self.model.record
+        self._take_holds()
         targets, target_base = record.targets, record.target_base
         stop = self.model.consumed
         pairs = len(targets) & ~1
         i = max(0, self._targets_seen - target_base)
+        pending, seen = self._pending, self._rows_seen
         while i < pairs and targets[i] < stop:
-            row, oid = int(targets[i]), int(targets[i + 1])
-            self._pending[row] = oid
-            if row < self._rows_seen:  # its row was read before the pair came (a view asked in between)
-                self._scan(row, self._rows_seen, only=int(record.codes[row - record.row_base]) >> KIND_BITS)
+            row = targets[i]
+            pending[row] = targets[i + 1]
+            if row < seen:  # its row was read before the pair came (a view asked in between)
+                self._scan(row, seen, only=record.codes[row - record.row_base] >> KIND_BITS)
             i += 2
         self._targets_seen = target_base + i
         start = max(self._rows_seen, record.row_base)
@@ -123,19 +107,26 @@ class WaitFor:
             start = self._scan(start, stop)
         self._rows_seen = max(self._rows_seen, stop)
 
-    def _open_wait(self, row: int, tid: int, oid: int) -> None:
-        record = self.model.record
-        held = row - record.row_base
-        index = self.waits.add(tid, oid, record.times[held] - self.model.origin_ns, record.args[held] & LOCATION_MASK)
-        by_task = self._by_task
-        mine = by_task.get(tid)
-        if mine is None:
-            by_task[record.tasks[tid].id] = index  # keyed by the task's own id int: none made per task
-        elif isinstance(mine, int):
-            by_task[tid] = array("q", (mine, index))
-        else:
-            mine.append(index)
-        self._open[tid] = index
+    def _take_holds(self) -> None:
+        """The lock hand-overs recorded since the last look, each into its lock's changes."""
+        record, origin, holders = self.model.record, self.model.origin_ns, self._holders
+        holds = record.holds
+        end = len(holds) - len(holds) % 3
+        first = max(0, self._holds_seen - record.hold_base)
+        for at_ns, oid, holder in zip(holds[first:end:3], holds[first + 1:end:3], holds[first + 2:end:3]):
+            changes = holders.get(oid)
+            if changes is None:
+                changes = holders[oid] = (array("q"), array("q"))
+            times, tids = changes
+            t = at_ns - origin
+            if not times or times[-1] <= t:
+                times.append(t)
+                tids.append(holder - 1)
+            else:  # a lock's first holder, recorded when someone first queued on it: after any change at its time
+                at = bisect_right(times, t)
+                times.insert(at, t)
+                tids.insert(at, holder - 1)
+        self._holds_seen = record.hold_base + end
 
     def _scan(self, start: int, stop: int, only: int | None = None) -> int:
         """Rows ``start``..``stop``: a task's next row ends its wait; an AWAITING row paired with an
@@ -143,36 +134,57 @@ class WaitFor:
         earlier once there is nothing left to follow (see ``update``).
 
         ``only``: read task ``only``'s rows alone, again: the stream sends a flush's rows before
-        its pairs, and a view that asks between the two has read the rows without them."""
+        its pairs, and a view that asks between the two has read the rows without them.
+
+        Once a run is over, its first look reads every row here: hence the locals, and no
+        call but for a row that begins a wait."""
         record, origin = self.model.record, self.model.origin_ns
-        codes, args, base = record.codes, record.args, record.row_base
+        codes, args, times, step_starts, base = record.codes, record.args, record.times, record.starts, record.row_base
+        objects = record.objects
         open_waits, pending, bound = self._open, self._pending, self._bound
-        starts, ends = self.waits.starts, self.waits.ends
-        for index in range(start, stop):
-            code = codes[index - base]
+        waits, by_task, tasks = self.waits, self._by_task, record.tasks
+        starts, ends = waits.starts, waits.ends
+        add_task, add_object, add_start, add_end, add_location = (
+            column.append for column in (waits.tasks, waits.objects, starts, ends, waits.locations))
+        created, awaiting, woken, done = _CREATED, _AWAITING, _WOKEN, _DONE
+        rows: range | list[int] = range(start, stop)
+        if only is not None:
+            rows = [index for index in rows if codes[index - base] >> KIND_BITS == only]
+        for index in rows:
+            held = index - base
+            code = codes[held]
             tid, kind = code >> KIND_BITS, code & KIND_MASK
-            if only is not None and tid != only:
-                continue
-            wait = open_waits.get(tid)
-            if wait is not None and kind != _CREATED:
-                column = record.times if kind == _WOKEN else record.starts
-                ends[wait] = max(starts[wait], column[index - base] - origin)
-                del open_waits[tid]
-            if kind != _AWAITING:
-                if kind == _DONE and bound:
-                    bound.pop(tid, None)
-                if not open_waits and not bound and not pending:
-                    return index + 1
-                continue
-            oid = pending.pop(index, None)
-            if oid is not None:
-                if record.objects[oid].kind in LINE_BOUND_OBJECTS:
-                    bound.setdefault(tid, {})[int(args[index - base])] = oid
-            else:
-                lines = bound.get(tid)
-                oid = lines.get(int(args[index - base])) if lines is not None else None
-            if oid is not None:
-                self._open_wait(index, tid, oid)
+            if tid in open_waits and kind != created:
+                wait = open_waits.pop(tid)
+                end = (times[held] if kind == woken else step_starts[held]) - origin
+                ends[wait] = max(starts[wait], end)
+            if kind == awaiting:
+                oid = pending.pop(index, None)
+                if oid is not None:
+                    if objects[oid].kind in LINE_BOUND_OBJECTS:
+                        bound.setdefault(tid, {})[args[held]] = oid
+                elif bound:
+                    lines = bound.get(tid)
+                    oid = None if lines is None else lines.get(args[held])
+                if oid is not None:  # a wait begins: see ``WaitColumns.add``
+                    new = open_waits[tid] = len(starts)
+                    add_task(tid)
+                    add_object(oid)
+                    add_start(times[held] - origin)
+                    add_end(OPEN)
+                    add_location(args[held] & LOCATION_MASK)
+                    mine = by_task.get(tid)
+                    if mine is None:
+                        by_task[tasks[tid].id] = new  # keyed by the task's own id int: none made per task
+                    elif isinstance(mine, int):
+                        by_task[tid] = array("q", (mine, new))
+                    else:
+                        mine.append(new)
+                    continue
+            elif kind == done and bound:
+                bound.pop(tid, None)
+            if not open_waits and not bound and not pending:
+                return index + 1
         return stop
 
     def forget_before(self, t: int) -> None:
