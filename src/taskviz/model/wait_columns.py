@@ -2,7 +2,7 @@
 
 A server of 100,000 requests waits on its lock and queue a few hundred thousand times; a
 ``Wait`` object each (and its ints) cost ~250 bytes apiece, held for as long as the model,
-where five array columns cost 28. ``WaitFor`` appends and ends waits here and reads them
+where five array columns cost 28. ``WaitFor`` adds and ends waits here and reads them
 back by index; its ``waits`` is this sequence, iterated or indexed like the list it was.
 """
 
@@ -41,14 +41,11 @@ class WaitColumns(Sequence[Wait]):
         self.ends = array("q")  # OPEN while the wait goes on
         self.locations = array("q")  # string ids
 
-    def add(self, task: int, oid: int, start_ns: int, location: int) -> int:
-        """A new wait, still open; returns its index."""
-        self.tasks.append(task)
-        self.objects.append(oid)
-        self.starts.append(start_ns)
-        self.ends.append(OPEN)
-        self.locations.append(location)
-        return len(self.tasks) - 1
+    def extend(self, tasks: list[int], objects: list[int], starts: list[int], ends: list[int], locations: list[int]) -> None:
+        """New waits, one a position of these lists (an end OPEN: still going on)."""
+        for column, new in zip((self.tasks, self.objects, self.starts, self.ends, self.locations),
+                               (tasks, objects, starts, ends, locations)):
+            column.extend(array("q", new))  # made from a list, then copied: ~5x cheaper than appends
 
     def only(self, indexes: list[int]) -> WaitColumns:
         """These waits alone, in this order: what a live run's window keeps (``retention``)."""
