@@ -13,6 +13,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import overload
 
+from ..wire.record import COLUMN
+
 OPEN = -1  # the end column of a wait still going on
 
 
@@ -35,24 +37,25 @@ class WaitColumns(Sequence[Wait]):
 
     def __init__(self, strings: list[str]) -> None:
         self._strings = strings
-        self.tasks = array("q")
-        self.objects = array("q")
+        # ids unsigned like the record's columns (made from a list ~4x faster than signed ones)
+        self.tasks = array(COLUMN)
+        self.objects = array(COLUMN)
         self.starts = array("q")
         self.ends = array("q")  # OPEN while the wait goes on
-        self.locations = array("q")  # string ids
+        self.locations = array(COLUMN)  # string ids
 
     def extend(self, tasks: list[int], objects: list[int], starts: list[int], ends: list[int], locations: list[int]) -> None:
         """New waits, one a position of these lists (an end OPEN: still going on)."""
         for column, new in zip((self.tasks, self.objects, self.starts, self.ends, self.locations),
                                (tasks, objects, starts, ends, locations)):
-            column.extend(array("q", new))  # made from a list, then copied: ~5x cheaper than appends
+            column.extend(array(column.typecode, new))  # made from a list, then copied: cheaper than appends
 
     def only(self, indexes: list[int]) -> WaitColumns:
         """These waits alone, in this order: what a live run's window keeps (``retention``)."""
         kept = WaitColumns(self._strings)
         for name in ("tasks", "objects", "starts", "ends", "locations"):
             column = getattr(self, name)
-            setattr(kept, name, array("q", [column[i] for i in indexes]))
+            setattr(kept, name, array(column.typecode, [column[i] for i in indexes]))
         return kept
 
     def covers(self, index: int, t: int) -> bool:

@@ -12,6 +12,7 @@ itself runs only from the few seeds that could close a cycle.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -55,7 +56,7 @@ def cycles(graph: WaitFor) -> list[Cycle]:
     checks: list[tuple[int, int]] = [  # only the few that pass the cheap test are kept and sorted
         (start, task) for start, task, oid in zip(waits.starts, waits.tasks, waits.objects)
         if oid in on_tasks and may_close(task, start)]
-    for times, tids in graph.hand_overs():
+    for times, tids in graph.hand_overs().values():
         checks.extend((t, holder) for t, holder in zip(times, tids) if holder >= 0 and may_close(holder, t))
     checks.sort()
     seen: set[frozenset[int]] = set()
@@ -76,17 +77,21 @@ def _may_close(graph: WaitFor, on_tasks: frozenset[int]) -> Callable[[int, int],
     Most seeds wait for nobody (a lock's new holder runs), or for tasks that wait for nothing
     of the kind (a lock's holder running, or putting into a queue): told from the columns,
     without an object made."""
-    wait_index, objects, waiting_for, holder_at = graph.wait_index, graph.waits.objects, graph.waiting_for_object, graph.holder_at
-    locks = frozenset(oid for oid in on_tasks if graph.object(oid).kind == "lock")
+    wait_index, objects, waiting_for = graph.wait_index, graph.waits.objects, graph.waiting_for_object
+    # each lock's hand-overs (``WaitFor.holder_at``), times as a list for this pass: a bisect
+    # on an array makes an int at each probe
+    changes = {oid: (times.tolist(), tids) for oid, (times, tids) in graph.hand_overs().items()
+               if graph.object(oid).kind == "lock"}
 
     def may_close(seed: int, t: int) -> bool:
         index = wait_index(seed, t)
         if index < 0:
             return False
         oid = objects[index]
-        if oid in locks:  # most of a server's: asked of the lock at once
-            holder = holder_at(oid, t)
-            targets: tuple[int, ...] = () if holder is None else (holder,)
+        if oid in changes:  # most of a server's: asked of the lock at once
+            times, tids = changes[oid]
+            i = bisect_right(times, t) - 1
+            targets: tuple[int, ...] = (tids[i],) if i >= 0 and tids[i] >= 0 else ()
         elif oid in on_tasks:
             targets = waiting_for(oid, t)
         else:

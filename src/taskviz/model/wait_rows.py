@@ -36,8 +36,8 @@ class RowReader:
     def read(self, record: EventRecord, origin: int, rows: range | list[int], waits: WaitColumns) -> int:
         """Rows ``rows`` (ascending, some, held by the record): the waits they begin go into ``waits``,
         and the ends of those and of any still open; times in ns since ``origin``. Returns the
-        row after the last one read: the last of ``rows``, or one before once nothing is followed
-        (see ``following``)."""
+        row after the last one read: after the last of ``rows``, or after an earlier one once
+        nothing is followed (see ``following``)."""
         codes, args, times, step_starts, base = record.codes, record.args, record.times, record.starts, record.row_base
         objects = record.objects
         open_waits, pending, bound = self.open, self.pending, self.bound

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from array import array
 from bisect import bisect_right
-from collections.abc import Iterable
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from ..wire.record import JOIN_OBJECTS, KIND_BITS, WaitObject
@@ -167,9 +167,9 @@ class WaitFor:
         end = self.waits.ends[index]  # ``WaitColumns.covers``, asked once a wait and hand-over of a run
         return index if starts[index] <= t and (end == OPEN or t < end) else -1
 
-    def hand_overs(self) -> Iterable[tuple[array, array]]:
-        """Each lock's (times, holder task ids or -1 for free), by time."""
-        return self._holders.values()
+    def hand_overs(self) -> Mapping[int, tuple[array, array]]:
+        """Lock id -> (times, holder task ids or -1 for free), by time; equal times in the order recorded."""
+        return self._holders
 
     def holder_at(self, oid: int, t: int) -> int | None:
         """The task holding lock ``oid`` at ``t``, if a traced task did."""
