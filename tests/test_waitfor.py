@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from taskviz.catalog import find
+from taskviz.model import wait_cycles
 from taskviz.model.waitfor import WaitFor
 from taskviz.recording.opened import open_recording
 from taskviz.runner import run_headless, run_main
@@ -145,14 +146,14 @@ def test_the_deadlock_search_grows_with_the_waits_not_their_square(monkeypatch: 
 
     finished = run_main(main, virtual_time=True)
     looks = 0
-    search = WaitFor._cycle_from
+    search = wait_cycles.cycle_from
 
-    def counted(self: WaitFor, seed: int, t: int) -> object:
+    def counted(graph: WaitFor, seed: int, t: int) -> object:
         nonlocal looks
         looks += 1
-        return search(self, seed, t)
+        return search(graph, seed, t)
 
-    monkeypatch.setattr(WaitFor, "_cycle_from", counted)
+    monkeypatch.setattr(wait_cycles, "cycle_from", counted)
     graph = WaitFor(finished.model)
     hand_overs = len(finished.record.holds) // 3
     assert hand_overs >= tasks - 1 and len(graph.waits) >= tasks - 1, "the lock was queued on and handed over"

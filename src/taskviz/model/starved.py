@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import heapq
 import itertools
+from itertools import compress
 from array import array
 from bisect import bisect_right
 from collections.abc import Iterator
@@ -83,13 +84,9 @@ def _with_a_queue_wait_open(queues: set[int], waits: WaitColumns, model: Timelin
     Read from the waits' columns and made as they are asked for: of a server's hundreds of
     thousands of waits, no object is made, and no instant past the few looked at."""
     ends = sorted(track.times[-1] for track in model.held() if _FINISHED <= track.states[-1] & STATE_MASK <= _CANCELLED)
-    opened, closed = array("q"), array("q")  # when each queue wait began, and ended
-    for start, end, oid in zip(waits.starts, waits.ends, waits.objects):
-        if oid in queues:
-            opened.append(start)
-            if end != OPEN:
-                closed.append(end)
-    opened, closed = array("q", sorted(opened)), array("q", sorted(closed))
+    on_a_queue = list(map(queues.__contains__, waits.objects))
+    opened = array("q", sorted(compress(waits.starts, on_a_queue)))  # when each queue wait began, and ended
+    closed = array("q", sorted(end for end in compress(waits.ends, on_a_queue) if end != OPEN))
     last = None
     for t in heapq.merge(sorted(waits.starts), ends):
         if t != last and bisect_right(opened, t) > bisect_right(closed, t):  # a wait covers [start, end)

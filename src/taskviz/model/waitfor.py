@@ -16,43 +16,20 @@ from __future__ import annotations
 
 from array import array
 from bisect import bisect_right
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from ..wire.record import JOIN_OBJECTS, KIND_BITS, KIND_MASK, LINE_BOUND_OBJECTS, LOCATION_MASK, Kind, WaitObject
+from ..wire.record import JOIN_OBJECTS, KIND_BITS, WaitObject
 from .per_model import PerModel
 from .retention import drop_before, on_forget
 from .timeline import FORGOTTEN_TRACK, State, TimelineModel
 from .wait_columns import OPEN, Wait, WaitColumns
+from .wait_cycles import Cycle, Edge, cycles
+from .wait_rows import RowReader
 
 __all__ = ["Cycle", "Edge", "Wait", "WaitFor", "waitfor_for"]
 
-_WOKEN = int(Kind.WOKEN)
-_CREATED = int(Kind.CREATED)
-_AWAITING = int(Kind.AWAITING)
-_DONE = int(Kind.DONE)
-DFS_BUDGET = 10_000  # tasks looked at per instant checked: a pathological graph must not stall a view
-
-
-@dataclass(frozen=True, slots=True)
-class Edge:
-    """At some instant, ``task`` waits on ``object`` and so for the tasks ``to`` (none: nobody in particular)."""
-
-    task: int
-    object: WaitObject
-    to: tuple[int, ...]
-    location: str
-
-
-@dataclass(frozen=True, slots=True)
-class Cycle:
-    """Tasks each waiting for the next, the last for the first: a deadlock, from ``at_ns`` on."""
-
-    at_ns: int
-    edges: tuple[Edge, ...]  # edges[i].task waits for edges[i + 1].task (the last for the first)
-
-    @property
-    def tasks(self) -> tuple[int, ...]:
-        return tuple(edge.task for edge in self.edges)
+_BLOCK_ROWS = 1 << 16  # rows read at once: the lists a finished run's first look makes stay small
 
 
 @dataclass
@@ -66,10 +43,7 @@ class WaitFor:
     _by_task: dict[int, int | array] = field(default_factory=dict)
     # oid -> (times, holder task ids or -1 for free), by time; equal times in the order recorded
     _holders: dict[int, tuple[array, array]] = field(default_factory=dict)
-    _open: dict[int, int] = field(default_factory=dict)  # task -> its wait not ended yet
-    _pending: dict[int, int] = field(default_factory=dict)  # row -> object id, for pairs not scanned yet
-    # task -> {AWAITING arg: object id} (LINE_BOUND_OBJECTS), dropped when the task ends: it waits no more
-    _bound: dict[int, dict[int, int]] = field(default_factory=dict)
+    _reader: RowReader = field(default_factory=RowReader)  # waits not ended, pairs not read, bound lines
     _targets_seen: int = 0
     _holds_seen: int = 0
     _rows_seen: int = 0
@@ -84,96 +58,67 @@ class WaitFor:
         """Take in what the record holds now, up to the rows the model has folded."""
         # every cursor counts from the run's first row, pair and triple: a live run's window forgets
         # the ones taken in (``retention``), and the ``*_base`` say how many
-        record, origin = self.model.record, self.model.origin_ns
-        holds = record.holds
-        end = len(holds) - len(holds) % 3
-        holders = self._holders
-        for i in range(max(0, self._holds_seen - record.hold_base), end, 3):
-            oid = holds[i + 1]
-            changes = holders.get(oid)
-            if changes is None:
-                changes = holders[oid] = (array("q"), array("q"))
-            times, tids = changes
-            t = holds[i] - origin
-            if not times or times[-1] <= t:
-                times.append(t)
-                tids.append(holds[i + 2] - 1)
-            else:  # a lock's first holder, recorded when someone first queued on it: after any change at its time
-                at = bisect_right(times, t)
-                times.insert(at, t)
-                tids.insert(at, holds[i + 2] - 1)
-        self._holds_seen = record.hold_base + end
+        record = self.model.record
+        self._take_holds()
         targets, target_base = record.targets, record.target_base
         stop = self.model.consumed
         pairs = len(targets) & ~1
         i = max(0, self._targets_seen - target_base)
+        reader, seen = self._reader, self._rows_seen
         while i < pairs and targets[i] < stop:
-            row, oid = int(targets[i]), int(targets[i + 1])
-            self._pending[row] = oid
-            if row < self._rows_seen:  # its row was read before the pair came (a view asked in between)
-                self._scan(row, self._rows_seen, only=int(record.codes[row - record.row_base]) >> KIND_BITS)
+            row = targets[i]
+            reader.pending[row] = targets[i + 1]
+            if row < seen:  # its row was read before the pair came (a view asked in between): its task's rows again
+                tid = record.codes[row - record.row_base] >> KIND_BITS
+                rows = [index for index in range(row, seen) if record.codes[index - record.row_base] >> KIND_BITS == tid]
+                if rows:
+                    self._read(rows)
             i += 2
         self._targets_seen = target_base + i
         start = max(self._rows_seen, record.row_base)
-        while start < stop:
-            if not self._open and not self._bound:  # nothing to follow until the next pair's row
-                if not self._pending:
+        while start < stop and reader.following():
+            if not reader.open and not reader.bound:  # nothing to follow until the next pair's row
+                start = max(start, min(reader.pending))
+                if start >= stop:
                     break
-                start = max(start, min(self._pending))
-            start = self._scan(start, stop)
+            start = self._read(range(start, min(stop, start + _BLOCK_ROWS)))
         self._rows_seen = max(self._rows_seen, stop)
 
-    def _open_wait(self, row: int, tid: int, oid: int) -> None:
-        record = self.model.record
-        held = row - record.row_base
-        index = self.waits.add(tid, oid, record.times[held] - self.model.origin_ns, record.args[held] & LOCATION_MASK)
-        by_task = self._by_task
-        mine = by_task.get(tid)
-        if mine is None:
-            by_task[record.tasks[tid].id] = index  # keyed by the task's own id int: none made per task
-        elif isinstance(mine, int):
-            by_task[tid] = array("q", (mine, index))
-        else:
-            mine.append(index)
-        self._open[tid] = index
-
-    def _scan(self, start: int, stop: int, only: int | None = None) -> int:
-        """Rows ``start``..``stop``: a task's next row ends its wait; an AWAITING row paired with an
-        object, or at a line bound to one, begins one. Returns where it stopped: at ``stop``, or
-        earlier once there is nothing left to follow (see ``update``).
-
-        ``only``: read task ``only``'s rows alone, again: the stream sends a flush's rows before
-        its pairs, and a view that asks between the two has read the rows without them."""
-        record, origin = self.model.record, self.model.origin_ns
-        codes, args, base = record.codes, record.args, record.row_base
-        open_waits, pending, bound = self._open, self._pending, self._bound
-        starts, ends = self.waits.starts, self.waits.ends
-        for index in range(start, stop):
-            code = codes[index - base]
-            tid, kind = code >> KIND_BITS, code & KIND_MASK
-            if only is not None and tid != only:
-                continue
-            wait = open_waits.get(tid)
-            if wait is not None and kind != _CREATED:
-                column = record.times if kind == _WOKEN else record.starts
-                ends[wait] = max(starts[wait], column[index - base] - origin)
-                del open_waits[tid]
-            if kind != _AWAITING:
-                if kind == _DONE and bound:
-                    bound.pop(tid, None)
-                if not open_waits and not bound and not pending:
-                    return index + 1
-                continue
-            oid = pending.pop(index, None)
-            if oid is not None:
-                if record.objects[oid].kind in LINE_BOUND_OBJECTS:
-                    bound.setdefault(tid, {})[int(args[index - base])] = oid
+    def _read(self, rows: range | list[int]) -> int:
+        """Rows ``rows`` read (``wait_rows``), each wait they begin filed under its task; where it stopped."""
+        first = len(self.waits)
+        stopped = self._reader.read(self.model.record, self.model.origin_ns, rows, self.waits)
+        by_task, tasks = self._by_task, self.model.record.tasks
+        for index, tid in enumerate(self.waits.tasks[first:], first):
+            mine = by_task.get(tid)
+            if mine is None:
+                by_task[tasks[tid].id] = index  # keyed by the task's own id int: none made per task
+            elif isinstance(mine, int):
+                by_task[tid] = array("q", (mine, index))
             else:
-                lines = bound.get(tid)
-                oid = lines.get(int(args[index - base])) if lines is not None else None
-            if oid is not None:
-                self._open_wait(index, tid, oid)
-        return stop
+                mine.append(index)
+        return stopped
+
+    def _take_holds(self) -> None:
+        """The lock hand-overs recorded since the last look, each into its lock's changes."""
+        record, origin, holders = self.model.record, self.model.origin_ns, self._holders
+        holds = record.holds
+        end = len(holds) - len(holds) % 3
+        first = max(0, self._holds_seen - record.hold_base)
+        for at_ns, oid, holder in zip(holds[first:end:3], holds[first + 1:end:3], holds[first + 2:end:3]):
+            changes = holders.get(oid)
+            if changes is None:
+                changes = holders[oid] = (array("q"), array("q"))
+            times, tids = changes
+            t = at_ns - origin
+            if not times or times[-1] <= t:
+                times.append(t)
+                tids.append(holder - 1)
+            else:  # a lock's first holder, recorded when someone first queued on it: after any change at its time
+                at = bisect_right(times, t)
+                times.insert(at, t)
+                tids.insert(at, holder - 1)
+        self._holds_seen = record.hold_base + end
 
     def forget_before(self, t: int) -> None:
         """Drop the waits that ended before ``t`` and every wait of a forgotten task, and the
@@ -190,8 +135,9 @@ class WaitFor:
             if indexes:
                 by_task[tid] = indexes[0] if len(indexes) == 1 else array("q", indexes)
         self._by_task = by_task
-        self._open = {tid: moved[index] for tid, index in self._open.items() if index in moved}
-        self._bound = {tid: lines for tid, lines in self._bound.items() if tracks[tid] is not FORGOTTEN_TRACK}
+        reader = self._reader
+        reader.open = {tid: moved[index] for tid, index in reader.open.items() if index in moved}
+        reader.bound = {tid: lines for tid, lines in reader.bound.items() if tracks[tid] is not FORGOTTEN_TRACK}
         for times, tids in self._holders.values():
             drop_before(t, times, tids)
 
@@ -202,22 +148,28 @@ class WaitFor:
 
     def wait_at(self, tid: int, t: int) -> Wait | None:
         """What task ``tid`` waits on at ``t``, if it waits on a known object then."""
-        index = self._wait_index(tid, t)
+        index = self.wait_index(tid, t)
         return None if index < 0 else self.waits[index]
 
-    def _wait_index(self, tid: int, t: int) -> int:
+    def wait_index(self, tid: int, t: int) -> int:
         """``wait_at``'s wait as an index into ``waits``; -1 for none."""
         mine = self._by_task.get(tid)
         if mine is None:
             return -1
+        starts = self.waits.starts
         if isinstance(mine, int):
             index = mine
         else:
-            i = bisect_right(mine, t, key=self.waits.starts.__getitem__) - 1
+            i = bisect_right(mine, t, key=starts.__getitem__) - 1
             if i < 0:
                 return -1
             index = mine[i]
-        return index if self.waits.covers(index, t) else -1
+        end = self.waits.ends[index]  # ``WaitColumns.covers``, asked once a wait and hand-over of a run
+        return index if starts[index] <= t and (end == OPEN or t < end) else -1
+
+    def hand_overs(self) -> Mapping[int, tuple[array, array]]:
+        """Lock id -> (times, holder task ids or -1 for free), by time; equal times in the order recorded."""
+        return self._holders
 
     def holder_at(self, oid: int, t: int) -> int | None:
         """The task holding lock ``oid`` at ``t``, if a traced task did."""
@@ -233,9 +185,10 @@ class WaitFor:
 
     def waiting_for(self, wait: Wait, t: int) -> tuple[int, ...]:
         """The tasks ``wait`` makes its task wait for at ``t``: a join's still alive, a lock's holder."""
-        return self._waiting_for(wait.object, t)
+        return self.waiting_for_object(wait.object, t)
 
-    def _waiting_for(self, oid: int, t: int) -> tuple[int, ...]:
+    def waiting_for_object(self, oid: int, t: int) -> tuple[int, ...]:
+        """``waiting_for`` a wait on object ``oid``."""
         found = self.object(oid)
         if found.kind == "lock":
             holder = self.holder_at(oid, t)
@@ -255,74 +208,8 @@ class WaitFor:
         return out
 
     def cycles(self) -> list[Cycle]:
-        """Every distinct cycle of waits that formed, at the first instant it did, in time order.
-
-        A cycle can only form when a wait begins or a lock changes hands, so only those
-        instants are looked at, from the task the change concerns: the one that began to
-        wait, or the lock's new holder (every edge the change adds points at it, so any
-        cycle it closes goes through it). Linear in waits and hand-overs, however many
-        tasks queue on one lock.
-        """
-        objects = self.model.record.objects
-        waits, may_close = self.waits, self._may_close
-        checks: list[tuple[int, int]] = [  # only the few that pass the cheap test are kept and sorted
-            (start, task) for start, task, oid in zip(waits.starts, waits.tasks, waits.objects)
-            if (objects[oid].kind == "lock" or objects[oid].kind in JOIN_OBJECTS) and may_close(task, start)]
-        for times, tids in self._holders.values():
-            checks.extend((t, holder) for t, holder in zip(times, tids) if holder >= 0 and may_close(holder, t))
-        checks.sort()
-        seen: set[frozenset[int]] = set()
-        out = []
-        for t, seed in checks:
-            cycle = self._cycle_from(seed, t)
-            if cycle is not None and frozenset(cycle.tasks) not in seen:
-                seen.add(frozenset(cycle.tasks))
-                out.append(cycle)
-        return out
-
-    def _may_close(self, seed: int, t: int) -> bool:
-        """Whether a cycle through ``seed`` at ``t`` is possible at all: it waits for a task that waits too.
-
-        Most seeds wait for nobody (a lock's new holder runs), or for tasks that wait for nothing
-        known (a lock's holder running): told from the columns, without an object made."""
-        index = self._wait_index(seed, t)
-        if index < 0:
-            return False
-        return any(self._wait_index(target, t) >= 0 for target in self._waiting_for(self.waits.objects[index], t))
-
-    def _cycle_from(self, seed: int, t: int) -> Cycle | None:
-        """A cycle through ``seed`` at ``t``, if its waits lead back to it."""
-        path: list[Edge] = []
-        on_path: set[int] = set()
-        done: set[int] = set()
-        budget = DFS_BUDGET
-        stack: list[tuple[int, int]] = [(seed, 0)]  # (task, index of the next of its targets to try)
-        while stack and budget:
-            tid, next_index = stack[-1]
-            if next_index == 0:
-                wait = self.wait_at(tid, t)
-                edge = None if wait is None else Edge(tid, self.object(wait.object), self.waiting_for(wait, t), wait.location)
-                if edge is None or not edge.to:
-                    stack.pop()
-                    done.add(tid)
-                    continue
-                path.append(edge)
-                on_path.add(tid)
-                budget -= 1
-            edge = path[-1]
-            if next_index >= len(edge.to):
-                stack.pop()
-                path.pop()
-                on_path.discard(tid)
-                done.add(tid)
-                continue
-            stack[-1] = (tid, next_index + 1)
-            target = edge.to[next_index]
-            if target == seed:
-                return Cycle(t, _rotated(tuple(path)))
-            if target not in on_path and target not in done:
-                stack.append((target, 0))
-        return None
+        """Every distinct cycle of waits that formed, at the first instant it did, in time order (``wait_cycles``)."""
+        return cycles(self)
 
 
 _GRAPHS: PerModel[WaitFor] = PerModel(WaitFor)
@@ -345,9 +232,3 @@ def waitfor_for(model: TimelineModel) -> WaitFor:
 
 def _alive(state: State) -> bool:
     return state is not State.NONE and not state.finished
-
-
-def _rotated(edges: tuple[Edge, ...]) -> tuple[Edge, ...]:
-    """The cycle starting from its lowest task id: the same cycle reads the same from any seed."""
-    first = min(range(len(edges)), key=lambda i: edges[i].task)
-    return edges[first:] + edges[:first]
