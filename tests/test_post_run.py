@@ -141,3 +141,33 @@ def test_every_wait_is_found_at_its_instants() -> None:
         assert wait.end_ns is not None and graph.wait_at(wait.task, wait.end_ns) != wait
         assert graph.wait_at(wait.task, wait.start_ns - 1) != wait
     assert max(by_task.values()) >= 3 and min(by_task.values()) == 1, "tasks waiting once and many times"
+
+
+@pytest.mark.parametrize("name", RUNS)
+def test_a_reported_run_lets_go_of_its_rows_and_reports_the_same(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``run --headless`` builds its model and wait-for graph a chunk of rows at a time and lets the
+    record drop each chunk (``runner.model_of``): the text, the findings and the JSON must be
+    those of a model built with every row kept."""
+    from taskviz import runner
+    from taskviz.model.findings import findings
+    from taskviz.wire.stream import read_file
+
+    def report(keep_rows: bool) -> tuple[str, list[dict[str, Any]], str, int]:
+        kept = open_recording(str(RECORDED / f"{name}.taskviz")).finished  # its origin and wall time
+        record = read_file(str(RECORDED / f"{name}.taskviz")).record
+        model = runner.model_of(record, kept.run.started_ns, keep_rows)
+        wall = kept.run.wall_ns
+        text = render(model, title=name, wall_ns=wall, gain=summary.gain(model, wall), width=120)
+        found = [finding.to_json() for finding in findings(model)]
+        out = io.StringIO()
+        summary.write_summary(out, scenario=name, model=model, wall_ns=wall, findings=found)
+        return text, found, out.getvalue(), len(record)
+
+    monkeypatch.setattr(runner, "MODEL_CHUNK_ROWS", 7)  # many chunks: waits open across their ends
+    text, found, json_text, held = report(keep_rows=False)
+    assert held == 0, "every row was let go"
+    expected_text, expected_found, expected_json, kept_rows = report(keep_rows=True)
+    assert kept_rows > 0
+    assert found == expected_found and found or name == "server_like_30"
+    assert text == expected_text
+    assert json_text == expected_json

@@ -234,7 +234,7 @@ def _run_headless(args: argparse.Namespace) -> int:
     # collections then scan what python's would, not taskviz too
     gc.freeze()
     with _stdout_to_stderr() if to_stdout else contextlib.nullcontext():
-        finished = _run_saving(run_headless, scenario, args.virtual_time, until, args.save)
+        finished = _run_saving(run_headless, scenario, args.virtual_time, until, args.save, keep_rows=False)
         run_exit_functions()
     gc.disable()  # the program is over: building the summary makes no garbage worth collecting
     out = sys.stderr if to_stdout else sys.stdout
@@ -259,12 +259,13 @@ def _run_headless(args: argparse.Namespace) -> int:
 
 
 def _run_saving(run_headless: Callable[..., Finished], scenario: Scenario, virtual_time: bool, until: float | None,
-                save: str | None) -> Finished:
+                save: str | None, keep_rows: bool = True) -> Finished:
     """The headless run; a ``--save`` file that cannot be created stops it before the program starts.
     (``run_headless`` is passed in: the runner is imported before ``gc.freeze()``, so its
-    objects are frozen with the rest of taskviz's.)"""
+    objects are frozen with the rest of taskviz's.) ``keep_rows``: False when the run is only
+    reported, not replayed (``runner.model_of``)."""
     try:
-        return run_headless(scenario, virtual_time=virtual_time, until_s=until, save=save)
+        return run_headless(scenario, virtual_time=virtual_time, until_s=until, save=save, keep_rows=keep_rows)
     except OSError as exc:
         if save is None or exc.filename != save:
             raise

@@ -19,13 +19,14 @@ from .finished import Finished, Span, gc_paused
 from .recording.saver import RunSaver, run_end, run_meta
 from .wire.record import EventRecord
 from .model.timeline import TimelineModel
+from .model.waitfor import waitfor_for
 from .stage.loops import LoopWatch
 from .stage.program import INTERRUPTED, Program, run_as_main
 from .stage.tracing import Run
 
 
 def run_program(program: Program, *, scenario: Scenario | None = None, virtual_time: bool = False,
-                until_s: float | None = None, save: str | None = None) -> Finished:
+                until_s: float | None = None, save: str | None = None, keep_rows: bool = True) -> Finished:
     """Run ``program`` as ``python`` would, here, and build the timeline of every loop it made.
 
     With ``virtual_time`` its loops jump over idle waits (looptime); ``until_s`` then
@@ -33,7 +34,8 @@ def run_program(program: Program, *, scenario: Scenario | None = None, virtual_t
     Whatever the program printed went where it would have; ctrl+c ends it as under
     ``python`` and the run up to there is kept. ``save``: a file the run is recorded to
     as it happens (see ``recording.saver``); an OSError opening it is raised before the
-    program starts.
+    program starts. Without ``keep_rows`` the record lets go of its rows once the model and
+    the wait-for graph have taken them in (``model_of``): for a run that is only reported.
     """
     record = EventRecord()
     stopped: list[Run] = []
@@ -68,11 +70,34 @@ def run_program(program: Program, *, scenario: Scenario | None = None, virtual_t
             saver.finish(notes, end)
     started, ended, _ = watch.extent()
     span = Span(record, started, ended - started)
-    with gc_paused():  # the program is over: a model of 100,000 tasks is all new objects, none garbage
-        model = TimelineModel(record, span.started_ns)
-        model.update()
+    model = model_of(record, span.started_ns, keep_rows)
     return Finished(scenario, span, model, interrupted=code == INTERRUPTED, exit_code=code, notes=tuple(notes),
                     save_error=saver.error if saver is not None else None)
+
+
+MODEL_CHUNK_ROWS = 1 << 16
+
+
+def model_of(record: EventRecord, origin_ns: int, keep_rows: bool = True) -> TimelineModel:
+    """The timeline model of a finished record.
+
+    Without ``keep_rows``, for a run that is reported and then over (``run --headless``), the
+    model and the findings' wait-for graph take the rows in a chunk at a time, and the record
+    lets go of each chunk once both have: nothing else reads rows after, so the model, the
+    graph and the record's rows are never all held at once (a sixth less peak memory on a
+    server-like run). A replay (``--virtual-time`` in the app) keeps them.
+    """
+    with gc_paused():  # the program is over: a model of 100,000 tasks is all new objects, none garbage
+        model = TimelineModel(record, origin_ns)
+        if keep_rows:
+            model.update()
+            return model
+        total = record.rows_written
+        while model.consumed < total:
+            model.update(until=model.consumed + MODEL_CHUNK_ROWS)
+            waitfor_for(model)
+            record.forget(model.consumed, record.updated_base, record.target_base, record.hold_base, record.level_base)
+    return model
 
 
 def saver_for(path: str, watch: LoopWatch, scenario: Scenario | None, virtual_time: bool) -> RunSaver:
@@ -131,10 +156,12 @@ def main_coroutine(main: Callable[[], Any]) -> Coroutine[Any, Any, Any]:
 
 
 def run_headless(scenario: Scenario, *, virtual_time: bool = False, until_s: float | None = None,
-                 save: str | None = None) -> Finished:
-    """Run ``scenario``'s file as ``python`` would, to the end; from inside a running loop, on a thread."""
+                 save: str | None = None, keep_rows: bool = True) -> Finished:
+    """Run ``scenario``'s file as ``python`` would, to the end; from inside a running loop, on a thread.
+    ``keep_rows``: see ``run_program``."""
     program = Program(path=Path(scenario.argv0) if scenario.module is None else None, module=scenario.module, args=scenario.args)
-    return _off_any_loop(run_program, program, scenario=scenario, virtual_time=virtual_time, until_s=until_s, save=save)
+    return _off_any_loop(run_program, program, scenario=scenario, virtual_time=virtual_time, until_s=until_s, save=save,
+                         keep_rows=keep_rows)
 
 
 def _off_any_loop(fn: Callable[..., Finished], /, *args: Any, **kwargs: Any) -> Finished:
