@@ -146,16 +146,16 @@ def test_every_wait_is_found_at_its_instants() -> None:
 @pytest.mark.parametrize("name", RUNS)
 def test_a_reported_run_lets_go_of_its_rows_and_reports_the_same(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """``run --headless`` builds its model and wait-for graph a chunk of rows at a time and lets the
-    record drop each chunk (``runner.model_of``): the text, the findings and the JSON must be
+    record drop each chunk (``finished.model_of``): the text, the findings and the JSON must be
     those of a model built with every row kept."""
-    from taskviz import runner
+    from taskviz import finished
     from taskviz.model.findings import findings
     from taskviz.wire.stream import read_file
 
     def report(keep_rows: bool) -> tuple[str, list[dict[str, Any]], str, int]:
         kept = open_recording(str(RECORDED / f"{name}.taskviz")).finished  # its origin and wall time
         record = read_file(str(RECORDED / f"{name}.taskviz")).record
-        model = runner.model_of(record, kept.run.started_ns, keep_rows)
+        model = finished.model_of(record, kept.run.started_ns, keep_rows)
         wall = kept.run.wall_ns
         text = render(model, title=name, wall_ns=wall, gain=summary.gain(model, wall), width=120)
         found = [finding.to_json() for finding in findings(model)]
@@ -163,7 +163,7 @@ def test_a_reported_run_lets_go_of_its_rows_and_reports_the_same(name: str, monk
         summary.write_summary(out, scenario=name, model=model, wall_ns=wall, findings=found)
         return text, found, out.getvalue(), len(record)
 
-    monkeypatch.setattr(runner, "MODEL_CHUNK_ROWS", 7)  # many chunks: waits open across their ends
+    monkeypatch.setattr(finished, "MODEL_CHUNK_ROWS", 7)  # many chunks: waits open across their ends
     text, found, json_text, held = report(keep_rows=False)
     assert held == 0, "every row was let go"
     expected_text, expected_found, expected_json, kept_rows = report(keep_rows=True)

@@ -263,7 +263,7 @@ def _run_saving(run_headless: Callable[..., Finished], scenario: Scenario, virtu
     """The headless run; a ``--save`` file that cannot be created stops it before the program starts.
     (``run_headless`` is passed in: the runner is imported before ``gc.freeze()``, so its
     objects are frozen with the rest of taskviz's.) ``keep_rows``: False when the run is only
-    reported, not replayed (``runner.model_of``)."""
+    reported, not replayed (``finished.model_of``)."""
     try:
         return run_headless(scenario, virtual_time=virtual_time, until_s=until, save=save, keep_rows=keep_rows)
     except OSError as exc:

@@ -15,11 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from .catalog import Scenario, ScenarioError
-from .finished import Finished, Span, gc_paused
+from .finished import Finished, Span, model_of
 from .recording.saver import RunSaver, run_end, run_meta
 from .wire.record import EventRecord
-from .model.timeline import TimelineModel
-from .model.waitfor import waitfor_for
 from .stage.loops import LoopWatch
 from .stage.program import INTERRUPTED, Program, run_as_main
 from .stage.tracing import Run
@@ -73,31 +71,6 @@ def run_program(program: Program, *, scenario: Scenario | None = None, virtual_t
     model = model_of(record, span.started_ns, keep_rows)
     return Finished(scenario, span, model, interrupted=code == INTERRUPTED, exit_code=code, notes=tuple(notes),
                     save_error=saver.error if saver is not None else None)
-
-
-MODEL_CHUNK_ROWS = 1 << 16
-
-
-def model_of(record: EventRecord, origin_ns: int, keep_rows: bool = True) -> TimelineModel:
-    """The timeline model of a finished record.
-
-    Without ``keep_rows``, for a run that is reported and then over (``run --headless``), the
-    model and the findings' wait-for graph take the rows in a chunk at a time, and the record
-    lets go of each chunk once both have: nothing else reads rows after, so the model, the
-    graph and the record's rows are never all held at once (a sixth less peak memory on a
-    server-like run). A replay (``--virtual-time`` in the app) keeps them.
-    """
-    with gc_paused():  # the program is over: a model of 100,000 tasks is all new objects, none garbage
-        model = TimelineModel(record, origin_ns)
-        if keep_rows:
-            model.update()
-            return model
-        total = record.rows_written
-        while model.consumed < total:
-            model.update(until=model.consumed + MODEL_CHUNK_ROWS)
-            waitfor_for(model)
-            record.forget(model.consumed, record.updated_base, record.target_base, record.hold_base, record.level_base)
-    return model
 
 
 def saver_for(path: str, watch: LoopWatch, scenario: Scenario | None, virtual_time: bool) -> RunSaver:
@@ -205,6 +178,5 @@ def _run_main(main: Callable[[], Any], virtual_time: bool, scenario: Scenario | 
     run = holder[0]
     run.close()
     run.describe_later()
-    model = TimelineModel(run.record, run.started_ns)
-    model.update()
+    model = model_of(run.record, run.started_ns)
     return Finished(scenario, run, model, interrupted)

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..model.timeline import TimelineModel
-from ..finished import Finished, Span, gc_paused
+from ..finished import Finished, Span, model_of
 from ..stage.program import INTERRUPTED
 from ..text import visible
 from ..wire.stream import Recording, StreamError, read_file
@@ -61,12 +60,10 @@ def finished_run(recording: Recording, name: str = "recording") -> Finished:
     record = recording.record
     if origin is None:
         origin = min(record.times) if len(record) else 0
-    with gc_paused():
-        model = TimelineModel(record, origin)
-        try:
-            model.update()
-        except (IndexError, ValueError, OverflowError) as exc:  # rows that check out one by one, not together
-            raise StreamError(f"{name}: corrupt: its rows do not make a timeline ({type(exc).__name__})") from None
+    try:
+        model = model_of(record, origin)
+    except (IndexError, ValueError, OverflowError) as exc:  # rows that check out one by one, not together
+        raise StreamError(f"{name}: corrupt: its rows do not make a timeline ({type(exc).__name__})") from None
     wall = _int(end.get("wall_ns"))
     if wall is None:
         now = _int(recording.status.get("now_ns"))

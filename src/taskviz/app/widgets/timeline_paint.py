@@ -11,6 +11,7 @@ library made for itself: ``timeline_rows``).
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -36,6 +37,7 @@ _RUNNING = int(State.RUNNING)
 _LANE_GLYPHS = [palette.LOOP_GLYPHS[lane] for lane in Lane]
 
 
+@functools.cache  # made when a row first needs them, not at import
 def _bar_styles(thread: bool, server: bool, light: bool) -> list[Style]:
     """One Style per cell code (each state, each kind of wait, marked or not), made once:
     building a Style per segment was half a frame's cost. A light theme gets the same looks
@@ -44,14 +46,6 @@ def _bar_styles(thread: bool, server: bool, light: bool) -> list[Style]:
     made: dict[str, Style] = {}
     return [made.setdefault(color, Style(color=palette.on_light(color) if light else color, dim=server))
             for color in colors]
-
-
-def _bar_styles_for(thread: bool, server: bool, light: bool) -> list[Style]:
-    key = (thread, server, light)
-    styles = _BAR_STYLES.get(key)
-    if styles is None:
-        styles = _BAR_STYLES[key] = _bar_styles(thread, server, light)
-    return styles
 
 
 def _bar(cells: bytearray, styles: list[Style]) -> list[Segment]:
@@ -81,9 +75,6 @@ def _thread_note(blank: str, bar: Style, rest: Style) -> list[Segment]:
         if len(note) < len(blank):
             return [Segment(note, bar), Segment(blank[len(note):], rest)]
     return [Segment(blank, rest)]
-
-
-_BAR_STYLES: dict[tuple[bool, bool, bool], list[Style]] = {}  # made when a row first needs them (not at import)
 
 
 class TimelinePainting:
@@ -314,7 +305,7 @@ class TimelinePainting:
         cached = self._styles_on.get((base, thread, server))
         if cached is None:
             light = self._light()
-            cached = self._styles_on[(base, thread, server)] = [base + style for style in _bar_styles_for(thread, server, light)]
+            cached = self._styles_on[(base, thread, server)] = [base + style for style in _bar_styles(thread, server, light)]
         return cached
 
     def _light(self) -> bool:
