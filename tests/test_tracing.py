@@ -134,6 +134,26 @@ def test_ready_is_when_the_wake_up_was_queued_not_when_the_loop_got_back() -> No
     assert 0.045 <= seconds(waiting.ready_ns) <= 0.25
 
 
+def test_a_joiner_is_ready_when_the_last_step_of_the_task_it_joins_ends() -> None:
+    """Not when the tracer's bookkeeping of that step, and asyncio's of the finished task, are done."""
+
+    async def child() -> int:
+        await asyncio.sleep(0)
+        time.sleep(0.02)  # the last step runs long: its end is well apart from its start
+        return 1
+
+    async def joiner() -> int:
+        return await asyncio.create_task(child())
+
+    record = trace(joiner, virtual_time=False).record
+    rows = [(code >> 4, Kind(code & 15), time_ns) for code, time_ns in zip(record.codes, record.times)]
+    coro = {info.id: info.coro.split(".")[-1] for info in record.tasks}
+    child_done = [t for tid, kind, t in rows if coro[tid] == "child" and kind is Kind.DONE]
+    joiner_woken = [t for tid, kind, t in rows if coro[tid] == "joiner" and kind is Kind.WOKEN]
+    assert len(child_done) == 1 and len(joiner_woken) == 1
+    assert joiner_woken[0] == child_done[0]
+
+
 class _CountingLoop(asyncio.SelectorEventLoop):
     """A loop with a call_soon of its own, as some programs and libraries make."""
 
@@ -306,6 +326,51 @@ def test_labels_and_lines_of_what_tasks_await() -> None:
     root = labels(finished, model.tracks[0])
     assert ("task sleeper", line_of("task-line")) in root
     assert ("gather (6)", line_of("gather-line")) in root
+
+
+def test_one_line_awaiting_different_calls_reads_as_each_call() -> None:
+    """A wait is remembered by its line and the calls below it (a Site of the program's code),
+    so that the next wait there costs less: the same line awaiting another call, or a
+    coroutine of the program's own, must still read as that call, at its own line."""
+    order: list[str] = []
+
+    async def mine(queue: asyncio.Queue[int]) -> int:
+        return await queue.get()  # mine-line
+
+    async def waiter(queue: asyncio.Queue[int], event: asyncio.Event, lock: asyncio.Lock) -> None:
+        calls = {"get": queue.get, "wait": event.wait, "mine": lambda: mine(queue), "acquire": lock.acquire}
+        for name in order:
+            await calls[name]()  # any-call-line
+            event.clear()
+
+    async def main() -> None:
+        queue: asyncio.Queue[int] = asyncio.Queue()
+        event, lock = asyncio.Event(), asyncio.Lock()
+        await lock.acquire()
+        task = asyncio.create_task(waiter(queue, event, lock))
+        for name in order:
+            await asyncio.sleep(1)
+            if name in ("get", "mine"):
+                queue.put_nowait(1)
+            elif name == "wait":
+                event.set()
+            else:
+                lock.release()  # whoever holds it: main first, then the waiter itself
+        await task
+
+    order.extend(["get", "wait", "mine", "get", "acquire", "wait", "acquire", "mine", "get", "mine"])
+    finished = trace(main)
+    any_line, mine_line = line_of("any-call-line"), line_of("mine-line")
+    expected = {"get": ("Queue.get", any_line), "wait": ("Event.wait", any_line), "mine": ("Queue.get", mine_line),
+                "acquire": ("Lock.acquire", any_line)}
+    record = finished.record
+    waiter_id = track_named(finished.model, "waiter").info.id
+    waits = [(record.strings[arg >> 32], record.strings[arg & 0xFFFFFFFF]) for code, arg in zip(record.codes, record.args)
+             if code >> 4 == waiter_id and code & 15 == Kind.AWAITING]
+    assert waits == [expected[name] for name in order]
+    objects = [record.objects[oid].kind for oid in record.targets[1::2]]
+    assert objects.count("lock") == 2, "each wait on the lock is paired with it, the second (a Site's) too"
+    assert objects.count("event") == 1, "the line's first wait on the event is paired, though the queue's came first"
 
 
 def test_executor_and_socket_waits_are_named() -> None:

@@ -139,6 +139,40 @@ _SLEEP_CODE = asyncio.sleep.__code__
 NAMED_JOINS = 1_000  # joins on a task are labelled with its name for this many distinct tasks
 
 
+def deeper_wait(below: Any, site: Site) -> Suspension | None:
+    """What a coroutine waits on at a ``Site`` of a chain of calls, if ``below``, its callee, still goes down that chain.
+
+    The same offset in the same code (the caller looked it up), through the same calls,
+    ending where a future (or anything not a coroutine) is awaited: then the same label,
+    line and kind of object as the walk of ``AwaitDescriber.describe`` found there, at a
+    fraction of its cost. (A Site of one call is checked inline, in ``wakeups``.) A
+    sleep is never a Site: its deadline is new at every call.
+    """
+    codes = site[0]
+    if type(codes) is not tuple or below.cr_code is not codes[0]:
+        return None
+    link, held, at = below, below, site[4]
+    for depth in range(1, len(codes)):
+        link = link.cr_await
+        if type(link) is not _COROUTINE or link.cr_code is not codes[depth]:
+            return None
+        if depth == at:
+            held = link
+    if type(link.cr_await) in _LINKS:
+        return None
+    kind = site[3]
+    return site[1], site[2], None, None if kind is None else (kind, held)
+
+
+def _depth_of(coro: Any, link: Any) -> int:
+    """How many calls below ``coro``'s first callee ``link`` is, along ``cr_await``."""
+    depth, below = 0, coro.cr_await
+    while below is not link:
+        below = below.cr_await
+        depth += 1
+    return depth
+
+
 def _quantised(delay: Any) -> str:
     """A sleep's delay in two significant figures: ``sleep(random.random())`` must not intern a
     new label at every call (171,000 strings in one run), and 0.30000000000000004 reads as 0.3."""
@@ -160,11 +194,18 @@ Suspension = tuple[int, int, "float | None", "Target | None"]
 if the wait-for graph needs it): a plain tuple, since a NamedTuple costs a quarter of a
 microsecond at every suspension."""
 
-CodeInfo = tuple[bool, int, bool, "dict[int, int]", types.CodeType, "str | None"]
+Site = tuple["types.CodeType | tuple[types.CodeType, ...]", int, int, "str | None", int]
+"""A wait of the program's own coroutine in library calls, at one offset: (the code of the
+one call it made, or the codes of the chain of calls below it, outermost first; label
+string id; location string id; the kind of object the wait is on, or None; which call
+of the chain holds that object). See ``wakeups`` (one call) and ``deeper_wait``."""
+
+CodeInfo = tuple[bool, int, bool, "dict[int, int]", types.CodeType, "str | None", "dict[int, Site] | None"]
 """What a suspension needs to know of a code object, cached per code: whether it is the
 user's, its label's string id, whether the label is one a learner knows, the location
 string id at each instruction offset seen so far, the code itself (kept alive, so its
-id is never reused while cached), and the kind of object a wait in it is on, if wanted."""
+id is never reused while cached), the kind of object a wait in it is on, if wanted, and
+for the user's code, the sites it was seen waiting at (see ``describe``)."""
 
 _SLEEP_LABELS_HELD = 4_096  # distinct sleep delays whose label is kept ready: random delays must not grow it
 
@@ -182,6 +223,13 @@ class AwaitDescriber:
         self._keep: list[types.CodeType] = []  # code objects whose ids key _creation_sites
         self._joined_names: set[str] = set()
         self.user_locations: set[int] = set()  # string ids of the program's own lines (see owners)
+
+    def sites_of(self, code: types.CodeType) -> dict[int, Site] | None:
+        """The waits seen in ``code``, by offset, if it is the program's (see ``Site``): a new task's wrapper gets them."""
+        info = self._codes.get(id(code))
+        if info is None:
+            info = self._code_info(code)
+        return info[6]
 
     def is_user_code(self, code: types.CodeType) -> bool:
         info = self._codes.get(id(code))
@@ -228,13 +276,18 @@ class AwaitDescriber:
                 self.user_locations.add(sid)
         return sid
 
-    def describe(self, coro: Any, awaited: Any) -> Suspension:
+    def describe(self, coro: Any, awaited: Any, traced: Any = None) -> Suspension:
         """Label and line for a task whose step just yielded ``awaited``.
 
         Runs at every suspension, so the walk reads only ``cr_code`` and ``cr_await`` (no
         frame objects: asking a library coroutine for its frame makes one, and reading
         ``f_code`` raises an audit event) and cached facts about each code object. Only
         the frame whose line is shown, and a sleep's, are looked at.
+
+        The commonest shape, the program's coroutine waiting in one library call (a
+        ``Queue.get``, a ``Lock.acquire``), is kept as a ``Site`` of the program's code,
+        and the wrapper of the task, ``traced``, is given that code's sites: its next
+        wait at the same offset on the same call is then known without coming here.
         """
         codes = self._codes
         if type(coro) is _COROUTINE:  # the commonest shape first: the program's coroutine in one library call
@@ -242,13 +295,15 @@ class AwaitDescriber:
             if type(below) is _COROUTINE and type(below.cr_await) not in _LINKS:
                 mine, called = codes.get(id(coro.cr_code)), codes.get(id(below.cr_code))
                 if mine is not None and called is not None and mine[0] and not called[0]:
-                    location = mine[3].get(coro.cr_frame.f_lasti)
+                    offset = coro.cr_frame.f_lasti
+                    location = mine[3].get(offset)
                     if location is not None:
-                        if not called[2]:
-                            return called[1], location, None, None
                         if called[4] is _SLEEP_CODE:
                             return self._sleep(below, location)
-                        target = called[5]
+                        target = called[5] if called[2] else None
+                        if traced is not None:
+                            mine[6][offset] = (called[4], called[1], location, target, 0)
+                            traced._sites = mine[6]
                         return called[1], location, None, None if target is None else (target, below)
         user: Any = None  # the innermost coroutine of the user's: its line is the one shown
         user_info: CodeInfo | None = None
@@ -257,6 +312,7 @@ class AwaitDescriber:
         first_lib: CodeInfo | None = None  # the library call the user made
         known: Any = None  # the first library link with a label a learner knows
         known_info: CodeInfo | None = None
+        chain: list[types.CodeType] | None = [] if traced is not None else None  # the codes below coro, for a Site
         link = coro
         while True:
             kind = type(link)
@@ -264,8 +320,11 @@ class AwaitDescriber:
                 code, below = link.cr_code, link.cr_await
             elif kind is _GENERATOR:
                 code, below = link.gi_code, link.gi_yieldfrom
+                chain = None  # kept as a Site only through coroutines (walked by cr_await)
             else:
                 break
+            if chain is not None and link is not coro:
+                chain.append(code)
             info = codes.get(id(code))
             if info is None:
                 info = self._code_info(code)
@@ -292,10 +351,22 @@ class AwaitDescriber:
             if known_info[4] is _SLEEP_CODE:  # type: ignore[index]
                 return self._sleep(known, location)
             target = known_info[5]  # type: ignore[index]
+            if chain and len(chain) > 1 and user is coro and user_info[6] is not None and location:  # type: ignore[index]
+                self._keep_site(traced, user_info, user, (tuple(chain), known_info[1], location, target,  # type: ignore[index]
+                                                          _depth_of(coro, known)))
             return known_info[1], location, None, None if target is None else (target, known)  # type: ignore[index]
         if first_lib is not None:
+            if chain and len(chain) > 1 and user is coro and user_info[6] is not None and location:  # type: ignore[index]
+                self._keep_site(traced, user_info, user, (tuple(chain), first_lib[1], location, None, 0))  # type: ignore[arg-type]
             return first_lib[1], location, None, None
         return self._future_label(awaited, location)
+
+    @staticmethod
+    def _keep_site(traced: Any, info: CodeInfo, coro: Any, site: Site) -> None:
+        """A wait found by the walk, kept for ``deeper_wait`` (the user's coroutine ``coro`` is the outer link)."""
+        sites = info[6]
+        sites[coro.cr_frame.f_lasti] = site  # type: ignore[index]
+        traced._sites = sites
 
     def _location_in(self, link: Any, info: CodeInfo) -> int:
         """The string id of the line a suspended coroutine (or generator) is at, cached per offset."""
@@ -340,7 +411,7 @@ class AwaitDescriber:
         if cached is not None:
             return cached
         if is_user_file(code.co_filename):
-            cached = (True, 0, False, {}, code, None)
+            cached = (True, 0, False, {}, code, None, {})
         else:
             record = self._record
             qualname = code.co_qualname
@@ -359,7 +430,7 @@ class AwaitDescriber:
             sid = record.intern(text)
             if join:
                 record.join_labels.add(sid)
-            cached = (False, sid, known is not None, {}, code, target)
+            cached = (False, sid, known is not None, {}, code, target, None)
         self._codes[id(code)] = cached
         return cached
 

@@ -26,7 +26,7 @@ from .rows import TaskRows
 from .stall import StallWatch
 from .task_class import real_task_class
 from .waitfor import WaitsFor
-from .wakeups import WakeUps, traced_wakeup
+from .wakeups import WakeUps
 from .wrapper import TracedCoroutine
 
 _DONE = Kind.DONE
@@ -65,6 +65,8 @@ class Run(TaskRows, WakeUps, WaitsFor, ThreadJobs):
         self._tasks: dict[int, asyncio.Task[Any]] = {}
         self._loop_thread = threading.get_ident()
         self._watch: StallWatch | None = None
+        self._ended_id = 0  # id of the task whose last step ended last, and when (see wakeups._woken)
+        self._ended_at = 0
         self._from_threads: collections.deque[tuple[int, int, int, Any]] = collections.deque()
         record = self.record
         self._s, self._t, self._c, self._a = (
@@ -192,10 +194,13 @@ class Run(TaskRows, WakeUps, WaitsFor, ThreadJobs):
         task = self._tasks.pop(tid, None)
         if task is not None:
             info.name = task.get_name()
-            _ready_by(task, t1)
+            self._ended_id, self._ended_at = id(task), t1  # its joiners' wake-ups follow at once (see _woken)
         info.outcome = outcome
         if outcome is _OK:
-            self._describe_outcome(info, value, failed=False)
+            if value is None:  # what most coroutines return: no call needed
+                info.result = "None"
+            else:
+                self._describe_outcome(info, value, False)
         elif outcome is _FAILED or value.args:
             self._describe_outcome(info, value, failed=True)
         record.touch(tid)
@@ -236,18 +241,6 @@ class Run(TaskRows, WakeUps, WaitsFor, ThreadJobs):
         if self._watch is not None:
             self._watch.stop()
         hooks_for(self.loop).detach(self)
-
-
-def _ready_by(task: asyncio.Future[Any], t1: int) -> None:
-    """Traced tasks joining ``task`` are ready when its last step ended, ``t1``.
-
-    Their wake-ups pass ``call_soon`` only once the Task has finished after that step
-    (see ``wakeups``): until then the joiners wait in its callbacks, so they are told here.
-    """
-    for callback, _ in getattr(task, "_callbacks", None) or ():
-        traced = traced_wakeup(callback)
-        if traced is not None:
-            traced._deadline = t1
 
 
 def _clock_for(loop: asyncio.AbstractEventLoop) -> Callable[[], int]:

@@ -10,9 +10,9 @@ sleep, a socket read or a bare yield does none of this. Who holds a lock is seen
 A lock's or a join's object is looked up at each wait: a deadlock must name the right
 ones. Reading which queue, event, semaphore or condition a wait is on means reading the
 suspended asyncio frame's locals (~1 µs, more than the rest of a step's recording), so
-it is read, and paired with its row, only the first time a task waits at a line
-(``TracedCoroutine._lines``): the task's later waits there, with the same label, are on
-the same object, as the model reads it (``model/waitfor.py``). A producer/consumer
+it is read, and paired with its row, only the first time a task waits at a line with
+that label (``TracedCoroutine._lines``): the task's later waits there, with the same
+label, are on the same object, as the model reads it (``model/waitfor.py``). A producer/consumer
 pipeline pays one set lookup a wait. (A task waiting at one line on different queues in
 turn, through a helper of its own, is shown waiting on the first.)
 """
@@ -41,13 +41,13 @@ class WaitsFor:
         self._objects_by_identity: dict[int, tuple[Any, int]] = {}
         self._tasks_made_at: dict[int, int] = {}  # TaskGroup's object id -> tasks the run had made when last looked at
 
-    def _waits_on(self: Run, traced: TracedCoroutine, target: Target, location: int) -> None:
-        """The AWAITING row just written, at ``location``, waits on ``target``: pair it with its object."""
+    def _waits_on(self: Run, traced: TracedCoroutine, target: Target, wait: int) -> None:
+        """The AWAITING row just written, its ``wait`` (label << 32 | location), is on ``target``: pair it with its object."""
         kind = target[0]
         if kind in LINE_BOUND_OBJECTS:
             if traced._lines is None:
                 traced._lines = set()
-            traced._lines.add(location)  # found or not, never looked for again at this line
+            traced._lines.add(wait)  # found or not, never looked for again at this line with this label
             oid = self._primitive(kind, target[1], traced)
         elif kind == "lock":
             oid = self._primitive(kind, target[1], traced)

@@ -21,6 +21,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ..wire.record import Kind
+from .awaits import deeper_wait
 from .wrapper import TracedCoroutine
 
 if TYPE_CHECKING:
@@ -28,6 +29,8 @@ if TYPE_CHECKING:
 
 _AWAITING, _YIELDED, _WOKEN = Kind.AWAITING, Kind.YIELDED, Kind.WOKEN
 _BUILTIN = types.BuiltinMethodType
+_COROUTINE = types.CoroutineType
+_LINKS = (types.CoroutineType, types.GeneratorType)  # what an await chain is walked through (as in awaits)
 _BOUND = types.MethodType
 _PY_WAKEUP = getattr(getattr(asyncio.tasks, "_PyTask", None), "_Task__wakeup", None)
 _get_ident = threading.get_ident
@@ -74,11 +77,11 @@ def watching_call_soon(loop: asyncio.AbstractEventLoop, prior: Any = None) -> Ca
                 if callback.__name__ == "task_wakeup":
                     traced = getattr(callback.__self__, "_coro", None)
                     if type(traced) is TracedCoroutine:
-                        traced._run._woken(traced)
+                        traced._run._woken(traced, args)
             elif kind is _BOUND:
                 traced = traced_wakeup(callback)
                 if traced is not None:
-                    traced._run._woken(traced)
+                    traced._run._woken(traced, args)
             handle = schedule(callback, args, context)
             if handle._source_traceback:
                 del handle._source_traceback[-1]
@@ -92,7 +95,7 @@ def watching_call_soon(loop: asyncio.AbstractEventLoop, prior: Any = None) -> Ca
         if kind is _BUILTIN or kind is _BOUND:
             traced = traced_wakeup(callback)
             if traced is not None:
-                traced._run._woken(traced)
+                traced._run._woken(traced, args)
         return inner(callback, *args, context=context)
 
     return call_through
@@ -110,25 +113,47 @@ class WakeUps:
             self._c(traced._code | _YIELDED)
             self._a(0)
             return
-        label, location, deadline_s, target = self.describer.describe(traced._coro, awaited)
+        self._ended_id = 0  # a future awaited from now on may reuse a finished task's address (see _woken)
+        sites = traced._sites  # the waits of its code seen before (see awaits.Site)
+        site = below = None
+        if sites is not None:
+            coro = traced._coro
+            below = coro.cr_await
+            if type(below) is _COROUTINE:
+                site = sites.get(coro.cr_frame.f_lasti)
+        if site is not None and site[0] is below.cr_code and type(below.cr_await) not in _LINKS:  # one library call (Queue.get): inlined
+            label, location, kind = site[1], site[2], site[3]
+            target = None if kind is None else (kind, below)
+            traced._deadline = None
+        else:
+            found = None if site is None else deeper_wait(below, site)
+            if found is None:
+                found = self.describer.describe(traced._coro, awaited, traced)
+            label, location, deadline_s, target = found
+            traced._deadline = int(deadline_s * 1_000_000_000) if deadline_s is not None and deadline_s < _FAR_S else None
         library = self._library_tasks
         if library and traced._tid in library and location in self.describer.user_locations:
             self._runs_program_code(traced._tid)
-        traced._deadline = int(deadline_s * 1_000_000_000) if deadline_s is not None and deadline_s < _FAR_S else None
         self._s(t0)
         self._t(t1)
         self._c(traced._code | _AWAITING)
-        self._a(label << 32 | location)
+        wait = label << 32 | location
+        self._a(wait)
         if target is not None:  # a lock, a queue, a join...: what the wait-for graph needs (``waitfor``)
             lines = traced._lines
-            if lines is None or location not in lines:  # a queue's wait at a line known: nothing to add
-                self._waits_on(traced, target, location)
+            if lines is None or wait not in lines:  # a queue's wait known at this line, with this label: nothing to add
+                self._waits_on(traced, target, wait)
 
-    def _woken(self: Run, traced: TracedCoroutine) -> None:
+    def _woken(self: Run, traced: TracedCoroutine, args: tuple[Any, ...]) -> None:
         """``traced``'s task was scheduled to wake up, now (see the module docstring).
 
         ``_deadline`` says when it was ready at the latest, if that was known before: a
-        sleep's end, or the end of the last step of a task it joins (``run._ready_by``).
+        sleep's end. A task it joins (``args[0]``, the future that completed) ended with
+        the step that just finished it (``run._ended_id``): it was ready when that step
+        ended, before the run's own bookkeeping of the step and asyncio's of the task.
+        The id, not the task, is kept (a reference would keep the task alive longer than
+        the program does); any suspension clears it, so no future reusing the address of a
+        task long gone can match it.
         """
         if self.finished_ns is not None:
             return
@@ -136,6 +161,8 @@ class WakeUps:
         deadline = traced._deadline
         if deadline is not None and deadline < when:
             when = deadline
+        elif args and id(args[0]) == self._ended_id:
+            when = self._ended_at
         if _get_ident() != self._loop_thread:  # a future completed (wrongly) off the loop's thread
             self._from_threads.append((when, traced._code | _WOKEN, 0, None))
             return

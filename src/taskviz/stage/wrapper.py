@@ -22,7 +22,7 @@ _YIELDED = Kind.YIELDED
 class TracedCoroutine(Coroutine[Any, Any, Any]):
     """Stands in for a program's coroutine inside its Task, recording every step."""
 
-    __slots__ = ("_coro", "_run", "_tid", "_code", "_deadline", "_lines", "__weakref__")
+    __slots__ = ("_coro", "_run", "_tid", "_code", "_deadline", "_lines", "_sites", "__weakref__")
 
     def __init__(self, coro: Coroutine[Any, Any, Any], run: Run, tid: int) -> None:
         self._coro = coro
@@ -30,7 +30,8 @@ class TracedCoroutine(Coroutine[Any, Any, Any]):
         self._tid = tid
         self._code = tid << KIND_BITS
         self._deadline: int | None = None  # when it is ready at the latest, if known when it suspends (see wakeups)
-        self._lines: set[int] | None = None  # lines whose queue (event...) it waits on is recorded (see waitfor)
+        self._lines: set[int] | None = None  # waits (label << 32 | line) whose queue (event...) is recorded (see waitfor)
+        self._sites: dict[int, Any] | None = None  # its code's known waits, by offset (see AwaitDescriber.describe)
 
     def send(self, value: Any) -> Any:
         run = self._run
