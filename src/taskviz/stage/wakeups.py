@@ -161,7 +161,7 @@ class WakeUps:
         deadline = traced._deadline
         if deadline is not None and deadline < when:
             when = deadline
-        elif args and id(args[0]) == self._ended_id:
+        elif self._ended_id and args and id(args[0]) == self._ended_id:
             when = self._ended_at
         if _get_ident() != self._loop_thread:  # a future completed (wrongly) off the loop's thread
             self._from_threads.append((when, traced._code | _WOKEN, 0, None))
