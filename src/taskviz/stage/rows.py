@@ -84,6 +84,8 @@ class TaskRows:
 
     def _describe_args(self: Run, info: TaskInfo, values: list[Any]) -> None:
         """The arguments as a label now, as far as that runs no program code; the rest when the run ends."""
+        if not values:  # most coroutines of many tasks take none: the label stays ""
+            return
         info.args = reprs.describe_args(values)
         kind = reprs.waiting_type(values)
         if kind is not None:
