@@ -314,6 +314,21 @@ def test_the_wait_for_graph_takes_pairs_that_come_after_their_rows() -> None:
     assert len(waitfor_for(at_end).waits) > 1000
 
 
+def test_a_pair_whose_row_the_window_forgot_is_passed_over() -> None:
+    """A flush's pairs can come a flush after their rows, and a live run's window may forget
+    the rows in between: such a pair names a row no longer held, and must not be read."""
+    from taskviz.model.waitfor import waitfor_for
+
+    kept, _ = _models(_server_stream(), 10.0)
+    graph = waitfor_for(kept)
+    before = list(graph.waits)
+    record = kept.record
+    assert record.row_base > len(record.codes), "more forgotten than held, so no negative index reaches a held row"
+    for row in (record.row_base - 1, 0):  # late, and their rows forgotten: the last one and the first
+        record.targets.extend((row, record.targets[-1]))
+        assert list(waitfor_for(kept).waits) == before
+
+
 # -- in the app -------------------------------------------------------------------------------------
 
 REQUESTS = '''"""Requests"""

@@ -65,12 +65,16 @@ class WaitFor:
         pairs = len(targets) & ~1
         i = max(0, self._targets_seen - target_base)
         reader, seen = self._reader, self._rows_seen
+        base = record.row_base
         while i < pairs and targets[i] < stop:
             row = targets[i]
+            if row < base:  # folded before its pair (a flush sends rows, then pairs; a backlog folds in parts), then forgotten by a live run's window
+                i += 2
+                continue
             reader.pending[row] = targets[i + 1]
             if row < seen:  # its row was read before the pair came (a view asked in between): its task's rows again
-                tid = record.codes[row - record.row_base] >> KIND_BITS
-                rows = [index for index in range(row, seen) if record.codes[index - record.row_base] >> KIND_BITS == tid]
+                tid = record.codes[row - base] >> KIND_BITS
+                rows = [index for index in range(row, seen) if record.codes[index - base] >> KIND_BITS == tid]
                 if rows:
                     self._read(rows)
             i += 2
