@@ -284,10 +284,10 @@ class AwaitDescriber:
         ``f_code`` raises an audit event) and cached facts about each code object. Only
         the frame whose line is shown, and a sleep's, are looked at.
 
-        The commonest shape, the program's coroutine waiting in one library call (a
-        ``Queue.get``, a ``Lock.acquire``), is kept as a ``Site`` of the program's code,
-        and the wrapper of the task, ``traced``, is given that code's sites: its next
-        wait at the same offset on the same call is then known without coming here.
+        A wait of the program's coroutine in library calls (one, as ``Queue.get``, or a
+        chain, as ``async with lock``) is kept as a ``Site`` of the program's code, and
+        the wrapper of the task, ``traced``, is given that code's sites: a next wait at
+        the same offset through the same calls is then known without coming here.
         """
         codes = self._codes
         if type(coro) is _COROUTINE:  # the commonest shape first: the program's coroutine in one library call
