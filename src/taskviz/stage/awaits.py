@@ -132,7 +132,7 @@ _SITE_USER, _SITE_OURS, _SITE_LIBRARY = "user", "ours", "library"
 _STAGE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep  # the stage's modules: never a task's creator
 _COROUTINE = types.CoroutineType
 _GENERATOR = types.GeneratorType
-_LINKS = (_COROUTINE, _GENERATOR)  # what an await chain is walked through
+LINK_TYPES = (_COROUTINE, _GENERATOR)  # what an await chain is walked through
 _SLEEP_CODE = asyncio.sleep.__code__
 
 
@@ -158,7 +158,7 @@ def deeper_wait(below: Any, site: Site) -> Suspension | None:
             return None
         if depth == at:
             held = link
-    if type(link.cr_await) in _LINKS:
+    if type(link.cr_await) in LINK_TYPES:
         return None
     kind = site[3]
     return site[1], site[2], None, None if kind is None else (kind, held)
@@ -292,7 +292,7 @@ class AwaitDescriber:
         codes = self._codes
         if type(coro) is _COROUTINE:  # the commonest shape first: the program's coroutine in one library call
             below = coro.cr_await
-            if type(below) is _COROUTINE and type(below.cr_await) not in _LINKS:
+            if type(below) is _COROUTINE and type(below.cr_await) not in LINK_TYPES:
                 mine, called = codes.get(id(coro.cr_code)), codes.get(id(below.cr_code))
                 if mine is not None and called is not None and mine[0] and not called[0]:
                     offset = coro.cr_frame.f_lasti
@@ -351,22 +351,16 @@ class AwaitDescriber:
             if known_info[4] is _SLEEP_CODE:  # type: ignore[index]
                 return self._sleep(known, location)
             target = known_info[5]  # type: ignore[index]
-            if chain and len(chain) > 1 and user is coro and user_info[6] is not None and location:  # type: ignore[index]
-                self._keep_site(traced, user_info, user, (tuple(chain), known_info[1], location, target,  # type: ignore[index]
-                                                          _depth_of(coro, known)))
-            return known_info[1], location, None, None if target is None else (target, known)  # type: ignore[index]
-        if first_lib is not None:
-            if chain and len(chain) > 1 and user is coro and user_info[6] is not None and location:  # type: ignore[index]
-                self._keep_site(traced, user_info, user, (tuple(chain), first_lib[1], location, None, 0))  # type: ignore[arg-type]
-            return first_lib[1], location, None, None
-        return self._future_label(awaited, location)
-
-    @staticmethod
-    def _keep_site(traced: Any, info: CodeInfo, coro: Any, site: Site) -> None:
-        """A wait found by the walk, kept for ``deeper_wait`` (the user's coroutine ``coro`` is the outer link)."""
-        sites = info[6]
-        sites[coro.cr_frame.f_lasti] = site  # type: ignore[index]
-        traced._sites = sites
+            label, held = known_info[1], known  # type: ignore[index]
+        elif first_lib is not None:
+            target, label, held = None, first_lib[1], None
+        else:
+            return self._future_label(awaited, location)
+        if chain is not None and len(chain) > 1 and user is coro and user_info[6] is not None and location:  # type: ignore[index]
+            sites = user_info[6]  # type: ignore[index]
+            sites[frame.f_lasti] = (tuple(chain), label, location, target, 0 if held is None else _depth_of(coro, held))
+            traced._sites = sites  # a Site kept for ``deeper_wait``: the program's coroutine is the outer link
+        return label, location, None, None if target is None else (target, held)
 
     def _location_in(self, link: Any, info: CodeInfo) -> int:
         """The string id of the line a suspended coroutine (or generator) is at, cached per offset."""

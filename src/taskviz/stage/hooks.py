@@ -101,7 +101,7 @@ class _LoopHooks:
         run = CURRENT_RUN.get() or self.loop_run
         if run is None or not _traceable(run, coro):
             return self._create_task(coro, **kwargs)
-        traced = run.adopt(coro, 2)
+        traced = run.adopt(coro, depth=2)
         factory = self._factory_before
         if factory is not None and factory is self.loop.get_task_factory():
             task = real_task_class()(traced, loop=self.loop, **kwargs)

@@ -35,9 +35,8 @@ class ThreadJobs:
         tid = len(record.tasks)
         parent = current_traced_task(self)
         creator = sys._getframe(1)
-        site = self.describer.creation_site(creator)
         record.tasks.append(
-            TaskInfo(tid, parent, _job_name(fn), record.strings[site] if site else self._defined_at(fn), name="thread", kind="thread",
+            TaskInfo(tid, parent, _job_name(fn), self._creation_site(fn, creator), name="thread", kind="thread",
                      library=self.owners.owner(tid, code_of(unwrap_job(fn)), creator))
         )
         if tid < ARGS_FOR_FIRST:

@@ -44,17 +44,16 @@ class TaskRows:
         parent = current_traced_task(self)
         # Tasks started by loop callbacks (a server accepting connections), and theirs, are the server's.
         server = self.root is not None and (parent is None or record.tasks[parent].group == "server")
-        if type(coro) is _COROUTINE:  # the commonest shape, without the calls of _qualname and code_of
+        native = type(coro) is _COROUTINE
+        if native:  # the commonest shape, without the calls of _qualname and code_of
             qualname, code = coro.__qualname__, coro.cr_code
         else:
             qualname, code = _qualname(coro), code_of(coro)
-        describer = self.describer
         creator = sys._getframe(depth)
-        site = describer.creation_site(creator)
-        sites = describer.sites_of(code) if code is not None else None  # a dict for the program's code only
+        sites = self.describer.sites_of(code) if code is not None else None  # a dict for the program's code only
         library = "" if sites is not None else self.owners.owner(tid, code, creator)
-        info = TaskInfo(tid, parent, qualname, self.record.strings[site] if site else self._defined_at(coro),
-                        group="server" if server else "", library=library)
+        info = TaskInfo(tid, parent, qualname, self._creation_site(coro, creator), group="server" if server else "",
+                        library=library)
         record.tasks.append(info)
         if tid < ARGS_FOR_FIRST:
             self._describe_args(info, _call_args(coro))
@@ -64,16 +63,21 @@ class TaskRows:
         self._c(tid << KIND_BITS | _CREATED)
         self._a(0 if parent is None else parent + 1)
         traced = TracedCoroutine(coro, self, tid)
-        if type(coro) is _COROUTINE:  # its waits are looked up by cr_await (see awaits.Site)
+        if native:  # its waits are looked up by cr_await (see awaits.Site)
             traced._sites = sites
         return traced
 
-    def _defined_at(self: Run, coro: Any) -> str:
-        """Where a task made by no user line (taskviz's own, a library's) was defined: its coroutine's line."""
+    def _creation_site(self: Run, coro: Any, creator: Any) -> str:
+        """The user line that created the task (``creator`` is the frame that asked the stage for it),
+        or the coroutine's own definition."""
+        describer = self.describer
+        site = describer.creation_site(creator)
+        if site:
+            return self.record.strings[site]
         code = getattr(coro, "cr_code", None) or getattr(unwrap_job(coro), "__code__", None)
         if code is None:
             return ""
-        return self.record.strings[self.describer.location_of(code, code.co_firstlineno)]
+        return self.record.strings[describer.location_of(code, code.co_firstlineno)]
 
     def _runs_program_code(self: Run, tid: int) -> None:
         """A library's task found suspended in the program's code (a server's request task

@@ -197,7 +197,7 @@ class Run(TaskRows, WakeUps, WaitsFor, ThreadJobs):
             self._ended_id, self._ended_at = id(task), t1  # its joiners' wake-ups follow at once (see _woken)
         info.outcome = outcome
         if outcome is _OK:
-            if value is None:  # what most coroutines return: no call needed
+            if value is None:  # what most coroutines return: _describe_outcome says the same, but its call costs ~2,000 instructions a task
                 info.result = "None"
             else:
                 self._describe_outcome(info, value, False)

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ..wire.record import Kind
-from .awaits import deeper_wait
+from .awaits import LINK_TYPES, deeper_wait
 from .wrapper import TracedCoroutine
 
 if TYPE_CHECKING:
@@ -30,7 +30,6 @@ if TYPE_CHECKING:
 _AWAITING, _YIELDED, _WOKEN = Kind.AWAITING, Kind.YIELDED, Kind.WOKEN
 _BUILTIN = types.BuiltinMethodType
 _COROUTINE = types.CoroutineType
-_LINKS = (types.CoroutineType, types.GeneratorType)  # what an await chain is walked through (as in awaits)
 _BOUND = types.MethodType
 _PY_WAKEUP = getattr(getattr(asyncio.tasks, "_PyTask", None), "_Task__wakeup", None)
 _get_ident = threading.get_ident
@@ -121,7 +120,7 @@ class WakeUps:
             below = coro.cr_await
             if type(below) is _COROUTINE:
                 site = sites.get(coro.cr_frame.f_lasti)
-        if site is not None and site[0] is below.cr_code and type(below.cr_await) not in _LINKS:  # one library call (Queue.get): inlined
+        if site is not None and site[0] is below.cr_code and type(below.cr_await) not in LINK_TYPES:  # one library call (Queue.get): inlined
             label, location, kind = site[1], site[2], site[3]
             target = None if kind is None else (kind, below)
             traced._deadline = None
